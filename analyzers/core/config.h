@@ -1,0 +1,87 @@
+/*
+ * config.h - .blkcheck.json: how a project spells the rules
+ *
+ * Context: loaded once by the command line (or the plugin), then read-only
+ * and shared by every worker thread.
+ *
+ * The defaults match annotations.h and the mqblk runtime.  A project with
+ * other spellings (QEMU: its own annotate strings, lock functions, macros)
+ * maps them here; nothing in the analyzer hard-codes a function or macro
+ * name that this file cannot change.  docs/blkcheck.md documents the JSON
+ * keys; each field below names its key.
+ */
+#ifndef BC_CONFIG_H
+#define BC_CONFIG_H
+
+#include <stdbool.h>
+#include "arena.h"
+#include "vec.h"
+
+typedef enum BcSeverity {
+    BC_SEV_OFF,             /* rule disabled */
+    BC_SEV_NOTE,
+    BC_SEV_WARNING,
+    BC_SEV_ERROR,
+} BcSeverity;
+
+typedef struct BcNamePair {
+    const char *from, *to;
+} BcNamePair;
+
+typedef struct BcConfig {
+    BcArena *arena;
+
+    /* "label_aliases": { "raw spelling": "canonical label" } */
+    BC_VEC(BcNamePair) label_aliases;
+    /* "external_labels": { "function name": ["label", ...] } as pairs */
+    BC_VEC(BcNamePair) external_labels;
+
+    /* "polling_functions": calls to these are polling points ("aio_poll") */
+    BC_VEC(const char *) polling_functions;
+    /* "polling_macros": expansions of these are polling points */
+    BC_VEC(const char *) polling_macros;
+
+    /* "graph_lock": { "capability", "rdlock", "rdunlock", "wrlock",
+     *   "wrunlock", "guard_macros", "guard_functions" } */
+    const char *graph_lock_capability;          /* "graph_lock" */
+    BC_VEC(const char *) rdlock_functions;       /* bdrv_graph_co_rdlock, bdrv_graph_rdlock_main_loop */
+    BC_VEC(const char *) rdunlock_functions;
+    BC_VEC(const char *) wrlock_functions;       /* bdrv_graph_wrlock */
+    BC_VEC(const char *) wrunlock_functions;
+    BC_VEC(const char *) guard_macros;           /* GRAPH_RDLOCK_GUARD, WITH_GRAPH_RDLOCK_GUARD */
+    BC_VEC(const char *) guard_functions;        /* bdrv_graph_rdlock_guard_take */
+
+    /* "in_coroutine_functions": the in-coroutine test ("qemu_in_coroutine") */
+    BC_VEC(const char *) in_coroutine_functions;
+    /* "code_class_macros": { "GLOBAL_STATE_CODE": "code_class:global_state", ... } */
+    BC_VEC(BcNamePair) code_class_macros;
+
+    /* "severity": { "BC001": "error"|"warning"|"note"|"off" } */
+    BcSeverity severity[11];                     /* index 1..10 */
+    /* "skip_paths": glob patterns (fnmatch) of files not to analyze */
+    BC_VEC(const char *) skip_paths;
+
+    const char *path;                            /* file it came from, or NULL */
+} BcConfig;
+
+/* The built-in defaults (annotations.h spellings). */
+BcConfig *bc_config_default(void);
+/*
+ * Load @path over the defaults.  Unknown keys and wrong types are errors.
+ * Returns: 0, or -errno / -EINVAL with a message "FILE:LINE: what" in
+ * *@errmsg (malloc'ed; caller frees).
+ */
+int bc_config_load(const char *path, BcConfig **out, char **errmsg);
+void bc_config_free(BcConfig *c);
+
+/* Helpers for front ends and rules. */
+bool bc_config_name_in(const char *const *v, size_t n, const char *name);
+/* Canonical label for raw @label (alias applied), or @label itself. */
+const char *bc_config_canonical_label(const BcConfig *c, const char *label);
+/* Severity of rule @id ("BC004"), default from the rule table. */
+BcSeverity bc_config_severity(const BcConfig *c, int rule_number);
+
+#define BC_CONFIG_HAS(c, vecname, name) \
+    bc_config_name_in((c)->vecname.v, (c)->vecname.n, (name))
+
+#endif

@@ -1,0 +1,70 @@
+/*
+ * findings.h - what the rules report, through one sink
+ *
+ * Context: a BcFindings is filled by one thread (rules run one after the
+ * other, or each into its own BcFindings merged afterwards), then sorted and
+ * handed to a reporter.
+ *
+ * A finding has a rule, a severity, a primary location (DESIGN §6.2 says
+ * which one per rule), a message, the function it is about, for path rules
+ * the chain of hops (each call with its location, from the function where
+ * the path starts to the offending callee), and for BC010 a fix-it (text to
+ * insert at a position).  The fingerprint identifies a finding across line
+ * shifts for baselines: it is built from the rule, the function USRs on the
+ * path and the callee, never from line numbers.
+ */
+#ifndef BC_FINDINGS_H
+#define BC_FINDINGS_H
+
+#include <stdint.h>
+#include "arena.h"
+#include "config.h"
+#include "facts.h"
+#include "vec.h"
+
+typedef struct BcHop {
+    const char *function;   /* name of the caller at this hop */
+    const char *callee;     /* name of the callee */
+    BcLoc loc;              /* the call */
+} BcHop;
+
+typedef struct BcFixit {
+    BcLoc loc;              /* insert before this position */
+    const char *insert;     /* e.g. "coroutine_fn " */
+} BcFixit;
+
+typedef struct BcFinding {
+    int rule;               /* 1..10 */
+    BcSeverity severity;
+    BcLoc loc;
+    const char *message;
+    const char *function;   /* name of the function the finding is in */
+    const char *function_usr;
+    const BcHop *path;      /* NULL unless a path rule */
+    uint32_t n_path;
+    const BcFixit *fixit;   /* NULL unless BC010 */
+    const char *fingerprint;/* stable hex string, filled by bc_findings_add */
+    const char *key;        /* extra fingerprint material from the rule (callee USR...) */
+} BcFinding;
+
+typedef struct BcFindings {
+    BcArena *arena;
+    BC_VEC(BcFinding) v;
+    uint32_t dropped;       /* beyond the cap */
+    uint32_t cap;           /* 0: unlimited */
+} BcFindings;
+
+void bc_findings_init(BcFindings *f);
+void bc_findings_destroy(BcFindings *f);
+/*
+ * Add a copy of @fd (strings and the path are copied into f->arena); fills
+ * the fingerprint.  Exact duplicates (same rule, location and message) are
+ * dropped.
+ */
+void bc_findings_add(BcFindings *f, const BcFinding *fd);
+/* Sort by file, line, column, rule. */
+void bc_findings_sort(BcFindings *f);
+/* Rule id string "BC004" for @rule. */
+const char *bc_rule_id(int rule);
+
+#endif

@@ -1,0 +1,225 @@
+/*
+ * graph.c - graph storage: node interning by USR, labels, edges, CSR indexes
+ *
+ * Building a graph from TU facts is graph-build.c; this file only knows
+ * nodes and edges.
+ */
+#include "graph.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const label_names[BC_L_COUNT] = {
+    [BC_L_COROUTINE_FN] = "coroutine_fn",
+    [BC_L_COROUTINE_MIXED_FN] = "coroutine_mixed_fn",
+    [BC_L_NO_COROUTINE_FN] = "no_coroutine_fn",
+    [BC_L_POLLING_FN] = "polling_fn",
+    [BC_L_CO_WRAPPER] = "co_wrapper",
+    [BC_L_CO_WRAPPER_MIXED] = "co_wrapper_mixed",
+    [BC_L_CO_WRAPPER_BDRV_RDLOCK] = "co_wrapper_bdrv_rdlock",
+    [BC_L_CO_WRAPPER_MIXED_BDRV_RDLOCK] = "co_wrapper_mixed_bdrv_rdlock",
+    [BC_L_NO_CO_WRAPPER] = "no_co_wrapper",
+    [BC_L_NO_CO_WRAPPER_BDRV_RDLOCK] = "no_co_wrapper_bdrv_rdlock",
+    [BC_L_NO_CO_WRAPPER_BDRV_WRLOCK] = "no_co_wrapper_bdrv_wrlock",
+    [BC_L_GRAPH_RDLOCK] = "graph_rdlock",
+    [BC_L_GRAPH_WRLOCK] = "graph_wrlock",
+    [BC_L_GRAPH_UNLOCKED] = "graph_unlocked",
+    [BC_L_GRAPH_RDLOCK_PTR] = "graph_rdlock_ptr",
+    [BC_L_GRAPH_WRLOCK_PTR] = "graph_wrlock_ptr",
+    [BC_L_GLOBAL_STATE] = "code_class:global_state",
+    [BC_L_IO_CODE] = "code_class:io",
+    [BC_L_IO_OR_GS] = "code_class:io_or_gs",
+};
+
+const char *bc_label_name(BcLabel l)
+{
+    return (unsigned)l < BC_L_COUNT ? label_names[l] : "?";
+}
+
+int bc_label_from_name(const char *name)
+{
+    for (int i = 0; i < BC_L_COUNT; i++) {
+        if (strcmp(label_names[i], name) == 0) {
+            return i;
+        }
+    }
+    return -1;
+}
+
+/* Open-addressing hash map usr -> node id. */
+struct BcUsrMap {
+    uint32_t *slots;    /* node id + 1; 0 = empty */
+    size_t cap;         /* power of two */
+};
+
+static uint64_t hash_str(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;    /* FNV-1a */
+    for (; *s; s++) {
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    }
+    return h;
+}
+
+static void map_insert(BcGraph *g, struct BcUsrMap *m, BcNodeId id)
+{
+    size_t mask = m->cap - 1;
+    size_t i = hash_str(g->nodes.v[id].usr) & mask;
+
+    while (m->slots[i]) {
+        i = (i + 1) & mask;
+    }
+    m->slots[i] = id + 1;
+}
+
+static void map_grow(BcGraph *g)
+{
+    struct BcUsrMap *m = g->by_usr;
+    size_t ncap = m->cap ? m->cap * 2 : 1024;
+
+    free(m->slots);
+    m->slots = calloc(ncap, sizeof(uint32_t));
+    if (!m->slots) {
+        abort();
+    }
+    m->cap = ncap;
+    for (BcNodeId id = 0; id < g->nodes.n; id++) {
+        map_insert(g, m, id);
+    }
+}
+
+BcGraph *bc_graph_new(void)
+{
+    BcGraph *g = calloc(1, sizeof(*g));
+
+    if (!g || !(g->by_usr = calloc(1, sizeof(*g->by_usr)))) {
+        abort();
+    }
+    g->arena = bc_arena_new();
+    return g;
+}
+
+void bc_graph_free(BcGraph *g)
+{
+    if (!g) {
+        return;
+    }
+    for (size_t i = 0; i < g->tus.n; i++) {
+        bc_facts_free(g->tus.v[i]);
+    }
+    bc_vec_free(&g->tus);
+    bc_vec_free(&g->nodes);
+    bc_vec_free(&g->edges);
+    free(g->out);
+    free(g->in);
+    free(g->by_usr->slots);
+    free(g->by_usr);
+    bc_arena_free(g->arena);
+    free(g);
+}
+
+BcNodeId bc_graph_lookup(const BcGraph *g, const char *usr)
+{
+    const struct BcUsrMap *m = g->by_usr;
+    size_t mask, i;
+
+    if (!m->cap || !usr) {
+        return BC_NO_NODE;
+    }
+    mask = m->cap - 1;
+    for (i = hash_str(usr) & mask; m->slots[i]; i = (i + 1) & mask) {
+        BcNodeId id = m->slots[i] - 1;
+        if (strcmp(g->nodes.v[id].usr, usr) == 0) {
+            return id;
+        }
+    }
+    return BC_NO_NODE;
+}
+
+BcNodeId bc_graph_intern(BcGraph *g, const char *usr, const char *name, BcSymbolKind kind)
+{
+    BcNodeId id = bc_graph_lookup(g, usr);
+    BcNode n = { 0 };
+
+    if (id != BC_NO_NODE) {
+        return id;
+    }
+    n.usr = bc_arena_strdup(g->arena, usr);
+    n.name = bc_arena_strdup(g->arena, name ? name : usr);
+    n.qual_name = n.name;
+    n.kind = kind;
+    bc_vec_push(&g->nodes, n);
+    id = (BcNodeId)(g->nodes.n - 1);
+    if ((g->nodes.n + 1) * 2 > g->by_usr->cap) {
+        map_grow(g);    /* re-inserts every node, including @id */
+    } else {
+        map_insert(g, g->by_usr, id);
+    }
+    return id;
+}
+
+void bc_graph_add_label(BcGraph *g, BcNodeId id, const char *label)
+{
+    BcNode *n = &g->nodes.v[id];
+    const char **labels;
+    int canon;
+
+    for (uint32_t i = 0; i < n->n_raw_labels; i++) {
+        if (strcmp(n->raw_labels[i], label) == 0) {
+            return;
+        }
+    }
+    labels = BC_ARENA_NEW(g->arena, const char *, n->n_raw_labels + 1);
+    if (n->n_raw_labels) {
+        memcpy(labels, n->raw_labels, n->n_raw_labels * sizeof(*labels));
+    }
+    labels[n->n_raw_labels++] = bc_arena_strdup(g->arena, label);
+    n->raw_labels = labels;
+    canon = bc_label_from_name(label);
+    if (canon >= 0) {
+        n->labels |= BC_LBIT(canon);
+    }
+}
+
+void bc_graph_add_edge(BcGraph *g, const BcEdge *e)
+{
+    bc_vec_push(&g->edges, *e);
+}
+
+void bc_graph_finish(BcGraph *g)
+{
+    size_t nn = g->nodes.n, ne = g->edges.n;
+    uint32_t *out_fill, *in_fill;
+
+    free(g->out);
+    free(g->in);
+    g->out = malloc((ne ? ne : 1) * sizeof(uint32_t));
+    g->in = malloc((ne ? ne : 1) * sizeof(uint32_t));
+    out_fill = calloc(nn ? nn : 1, sizeof(uint32_t));
+    in_fill = calloc(nn ? nn : 1, sizeof(uint32_t));
+    if (!g->out || !g->in || !out_fill || !in_fill) {
+        abort();
+    }
+    for (size_t i = 0; i < nn; i++) {
+        g->nodes.v[i].n_out = g->nodes.v[i].n_in = 0;
+    }
+    for (size_t i = 0; i < ne; i++) {
+        g->nodes.v[g->edges.v[i].from].n_out++;
+        g->nodes.v[g->edges.v[i].to].n_in++;
+    }
+    for (size_t i = 0, o = 0, in = 0; i < nn; i++) {
+        g->nodes.v[i].out_begin = (uint32_t)o;
+        g->nodes.v[i].in_begin = (uint32_t)in;
+        o += g->nodes.v[i].n_out;
+        in += g->nodes.v[i].n_in;
+    }
+    /* Stable: edges keep their insertion order within each node. */
+    for (size_t i = 0; i < ne; i++) {
+        const BcEdge *e = &g->edges.v[i];
+        g->out[g->nodes.v[e->from].out_begin + out_fill[e->from]++] = (uint32_t)i;
+        g->in[g->nodes.v[e->to].in_begin + in_fill[e->to]++] = (uint32_t)i;
+    }
+    free(out_fill);
+    free(in_fill);
+    g->finished = true;
+}
