@@ -17,6 +17,6 @@ echo "== sparse on annotations/demo/demo.c"
 (cd "$root" && sparse -I"$inc" annotations/demo/demo.c 2>&1)
 echo
 echo "== labels libclang sees (tests/annotations/markers/markers.c)"
-"$build/tests/check-markers" "$root/tests/annotations/markers/markers.c" \
+"$build/tests/check-markers" -v "$root/tests/annotations/markers/markers.c" \
     -I"$inc" -resource-dir "$("$clang" -print-resource-dir)"
 exit 0

@@ -2,7 +2,8 @@
  * check-markers - prove through libclang that every marker of annotations.h
  * is visible as an annotation on the declaration it marks.
  *
- * Usage: check-markers FILE.c [CLANG-ARGS...]
+ * Usage: check-markers [-v] FILE.c [CLANG-ARGS...]
+ *   -v  also print each checked declaration with the labels libclang saw
  *
  * Each declaration to check carries a comment on the line of its name:
  *     int coroutine_fn foo(void);   // labels: coroutine_fn
@@ -29,6 +30,7 @@ typedef struct Expectation {
 
 static Expectation expect[MAX_LINES];
 static const char *main_file;
+static bool verbose;
 
 /* Sort the words of @s into canonical order in place. */
 static int cmp_str(const void *a, const void *b)
@@ -152,8 +154,13 @@ int main(int argc, char **argv)
     CXTranslationUnit tu;
     int failures = 0, expected;
 
+    if (argc > 1 && strcmp(argv[1], "-v") == 0) {
+        verbose = true;
+        argv++;
+        argc--;
+    }
     if (argc < 2) {
-        fprintf(stderr, "usage: check-markers FILE.c [CLANG-ARGS...]\n");
+        fprintf(stderr, "usage: check-markers [-v] FILE.c [CLANG-ARGS...]\n");
         return 2;
     }
     main_file = argv[1];
@@ -190,6 +197,9 @@ int main(int argc, char **argv)
             continue;
         }
         canonicalize(e->got, sizeof(e->got));
+        if (verbose && e->seen) {
+            printf("%s:%d: %s\n", main_file, line, e->got[0] ? e->got : "(none)");
+        }
         if (!e->seen) {
             printf("%s:%d: no declaration found on this line\n", main_file, line);
             failures++;
