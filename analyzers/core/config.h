@@ -62,6 +62,9 @@ typedef struct BcConfig {
     BC_VEC(const char *) skip_paths;
 
     const char *path;                            /* file it came from, or NULL */
+    /* Addition: bit N set when severity[N] came from a file; unset rules
+     * use the rule table's default_severity. */
+    unsigned severity_set;
 } BcConfig;
 
 /* The built-in defaults (annotations.h spellings). */
@@ -80,6 +83,10 @@ bool bc_config_name_in(const char *const *v, size_t n, const char *name);
 const char *bc_config_canonical_label(const BcConfig *c, const char *label);
 /* Severity of rule @id ("BC004"), default from the rule table. */
 BcSeverity bc_config_severity(const BcConfig *c, int rule_number);
+
+/* Addition: does @path match one of "skip_paths"?  fnmatch; a relative
+ * pattern also matches any tail of @path that starts after a '/'. */
+bool bc_config_skip_path(const BcConfig *c, const char *path);
 
 #define BC_CONFIG_HAS(c, vecname, name) \
     bc_config_name_in((c)->vecname.v, (c)->vecname.n, (name))

@@ -22,10 +22,20 @@
 #include "facts.h"
 #include "vec.h"
 
+/* What a hop is (added after the first contract; CALL is the zero value). */
+typedef enum BcHopKind {
+    BC_HOP_CALL,            /* function calls callee (a function or a slot) at loc */
+    BC_HOP_POINTS_TO,       /* slot (function) may hold callee, stored at loc */
+    BC_HOP_POLL,            /* function polls (callee = "AIO_WAIT_WHILE"...) at loc */
+    BC_HOP_DECL,            /* a declaration of function (BC008), callee = its labels */
+    BC_HOP_NOTE,            /* free-form note: callee is the text */
+} BcHopKind;
+
 typedef struct BcHop {
     const char *function;   /* name of the caller at this hop */
     const char *callee;     /* name of the callee */
     BcLoc loc;              /* the call */
+    BcHopKind kind;         /* addition: how to read function/callee */
 } BcHop;
 
 typedef struct BcFixit {
@@ -42,9 +52,10 @@ typedef struct BcFinding {
     const char *function_usr;
     const BcHop *path;      /* NULL unless a path rule */
     uint32_t n_path;
-    const BcFixit *fixit;   /* NULL unless BC010 */
+    const BcFixit *fixit;   /* NULL unless BC010; an array of n_fixits */
     const char *fingerprint;/* stable hex string, filled by bc_findings_add */
     const char *key;        /* extra fingerprint material from the rule (callee USR...) */
+    uint32_t n_fixits;      /* addition: entries at fixit (0 with fixit set means 1) */
 } BcFinding;
 
 typedef struct BcFindings {
@@ -52,6 +63,7 @@ typedef struct BcFindings {
     BC_VEC(BcFinding) v;
     uint32_t dropped;       /* beyond the cap */
     uint32_t cap;           /* 0: unlimited */
+    struct BcFindingsIndex *index;  /* private: duplicate detection */
 } BcFindings;
 
 void bc_findings_init(BcFindings *f);
@@ -66,5 +78,13 @@ void bc_findings_add(BcFindings *f, const BcFinding *fd);
 void bc_findings_sort(BcFindings *f);
 /* Rule id string "BC004" for @rule. */
 const char *bc_rule_id(int rule);
+/* Severity name "error"/"warning"/"note"/"off"; parse back (-1 if unknown). */
+const char *bc_severity_name(BcSeverity s);
+int bc_severity_parse(const char *s);
+/* Number of fix-its of @fd (handles n_fixits == 0 with fixit set). */
+static inline uint32_t bc_finding_n_fixits(const BcFinding *fd)
+{
+    return fd->fixit ? (fd->n_fixits ? fd->n_fixits : 1) : 0;
+}
 
 #endif

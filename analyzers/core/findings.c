@@ -1,0 +1,260 @@
+/*
+ * findings.c - the one sink every rule reports through
+ *
+ * bc_findings_add copies a finding into the sink's arena, drops exact
+ * duplicates (rule + position + message), applies the cap and computes the
+ * fingerprint.
+ *
+ * Fingerprints identify "the same finding" across edits for baselines.  They
+ * hash the rule, the function's USR, the rule's key (usually the callee's
+ * USR) and the names on the path, and never a line, column or message.  USR
+ * segments that are pure numbers (clang puts file offsets in the USRs of
+ * locals and parameters) are left out so that code moving above a local
+ * function-pointer slot does not change the fingerprint.  The result is 32
+ * hex digits (two independent 64-bit FNV-1a hashes).
+ */
+#include "findings.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct BcFindingsIndex {
+    uint32_t *slots;        /* finding index + 1; 0 = empty */
+    size_t cap;
+};
+
+void bc_findings_init(BcFindings *f)
+{
+    memset(f, 0, sizeof(*f));
+    f->arena = bc_arena_new();
+}
+
+void bc_findings_destroy(BcFindings *f)
+{
+    if (f->index) {
+        free(f->index->slots);
+        free(f->index);
+    }
+    bc_vec_free(&f->v);
+    bc_arena_free(f->arena);
+    memset(f, 0, sizeof(*f));
+}
+
+const char *bc_rule_id(int rule)
+{
+    static const char *const ids[] = {
+        "BC000", "BC001", "BC002", "BC003", "BC004", "BC005",
+        "BC006", "BC007", "BC008", "BC009", "BC010",
+    };
+    return rule >= 1 && rule <= 10 ? ids[rule] : "BC???";
+}
+
+/* ---- fingerprints ------------------------------------------------------- */
+
+typedef struct Fp {
+    uint64_t a, b;
+} Fp;
+
+static void fp_byte(Fp *h, unsigned char c)
+{
+    h->a = (h->a ^ c) * 1099511628211ull;
+    h->b = (h->b ^ c) * 0x100000001b3ull * 31 + 7;
+}
+
+/* Hash @s (NULL hashes like ""), leaving out "@123" numeric USR segments. */
+static void fp_str(Fp *h, const char *s)
+{
+    for (const char *p = s; p && *p; p++) {
+        if (*p == '@') {
+            const char *q = p + 1;
+            while (*q >= '0' && *q <= '9') {
+                q++;
+            }
+            if (q > p + 1 && (*q == '@' || *q == 0)) {
+                p = q - 1;
+                continue;
+            }
+        }
+        fp_byte(h, (unsigned char)*p);
+    }
+    fp_byte(h, 0);
+}
+
+static const char *fingerprint(BcArena *a, const BcFinding *fd)
+{
+    Fp h = { 1469598103934665603ull, 0x84222325cbf29ce4ull };
+
+    fp_str(&h, bc_rule_id(fd->rule));
+    fp_str(&h, fd->function_usr ? fd->function_usr : fd->function);
+    fp_str(&h, fd->key);
+    for (uint32_t i = 0; i < fd->n_path; i++) {
+        fp_str(&h, fd->path[i].function);
+        fp_str(&h, fd->path[i].callee);
+    }
+    return bc_arena_printf(a, "%016llx%016llx", (unsigned long long)h.a,
+                           (unsigned long long)h.b);
+}
+
+/* ---- duplicates --------------------------------------------------------- */
+
+static uint64_t dup_hash(const BcFinding *fd)
+{
+    Fp h = { 1469598103934665603ull, 0 };
+
+    fp_byte(&h, (unsigned char)fd->rule);
+    fp_str(&h, fd->loc.file);
+    fp_str(&h, fd->message);
+    return h.a ^ ((uint64_t)fd->loc.line << 20) ^ fd->loc.col;
+}
+
+static bool str_eq(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+static bool dup_equal(const BcFinding *a, const BcFinding *b)
+{
+    return a->rule == b->rule && a->loc.line == b->loc.line && a->loc.col == b->loc.col &&
+           str_eq(a->loc.file, b->loc.file) && str_eq(a->message, b->message);
+}
+
+static void index_put(struct BcFindingsIndex *x, const BcFindings *f, uint32_t idx)
+{
+    size_t mask = x->cap - 1, i = dup_hash(&f->v.v[idx]) & mask;
+
+    while (x->slots[i]) {
+        i = (i + 1) & mask;
+    }
+    x->slots[i] = idx + 1;
+}
+
+static void index_grow(BcFindings *f)
+{
+    struct BcFindingsIndex *x = f->index;
+
+    if (!x && !(x = f->index = calloc(1, sizeof(*x)))) {
+        abort();
+    }
+    free(x->slots);
+    x->cap = x->cap ? x->cap * 2 : 256;
+    if (!(x->slots = calloc(x->cap, sizeof(uint32_t)))) {
+        abort();
+    }
+    for (uint32_t i = 0; i < f->v.n; i++) {
+        index_put(x, f, i);
+    }
+}
+
+static bool is_duplicate(BcFindings *f, const BcFinding *fd)
+{
+    size_t mask, i;
+
+    if (!f->index || (f->v.n + 1) * 2 > f->index->cap) {
+        index_grow(f);
+    }
+    mask = f->index->cap - 1;
+    for (i = dup_hash(fd) & mask; f->index->slots[i]; i = (i + 1) & mask) {
+        if (dup_equal(&f->v.v[f->index->slots[i] - 1], fd)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* ---- sink ------------------------------------------------------------------ */
+
+static BcLoc copy_loc(BcArena *a, BcLoc l)
+{
+    l.file = bc_arena_strdup(a, l.file);
+    return l;
+}
+
+static void copy_parts(BcArena *a, BcFinding *c, const BcFinding *fd)
+{
+    uint32_t nfix = bc_finding_n_fixits(fd);
+
+    c->loc = copy_loc(a, fd->loc);
+    c->message = bc_arena_strdup(a, fd->message ? fd->message : "");
+    c->function = bc_arena_strdup(a, fd->function);
+    c->function_usr = bc_arena_strdup(a, fd->function_usr);
+    c->key = bc_arena_strdup(a, fd->key);
+    if (fd->n_path) {
+        BcHop *p = BC_ARENA_NEW(a, BcHop, fd->n_path);
+        for (uint32_t i = 0; i < fd->n_path; i++) {
+            p[i] = fd->path[i];
+            p[i].function = bc_arena_strdup(a, p[i].function);
+            p[i].callee = bc_arena_strdup(a, p[i].callee);
+            p[i].loc = copy_loc(a, p[i].loc);
+        }
+        c->path = p;
+    }
+    if (nfix) {
+        BcFixit *x = BC_ARENA_NEW(a, BcFixit, nfix);
+        for (uint32_t i = 0; i < nfix; i++) {
+            x[i].loc = copy_loc(a, fd->fixit[i].loc);
+            x[i].insert = bc_arena_strdup(a, fd->fixit[i].insert);
+        }
+        c->fixit = x;
+        c->n_fixits = nfix;
+    }
+}
+
+void bc_findings_add(BcFindings *f, const BcFinding *fd)
+{
+    BcFinding c = *fd;
+
+    if (is_duplicate(f, fd)) {
+        return;
+    }
+    if (f->cap && f->v.n >= f->cap) {
+        f->dropped++;
+        return;
+    }
+    copy_parts(f->arena, &c, fd);
+    c.fingerprint = fingerprint(f->arena, &c);
+    bc_vec_push(&f->v, c);
+    index_put(f->index, f, (uint32_t)(f->v.n - 1));
+}
+
+static int cmp_str(const char *a, const char *b)
+{
+    return strcmp(a ? a : "", b ? b : "");
+}
+
+static int cmp_finding(const void *pa, const void *pb)
+{
+    const BcFinding *a = pa, *b = pb;
+    int r = cmp_str(a->loc.file, b->loc.file);
+
+    if (r) {
+        return r;
+    }
+    if (a->loc.line != b->loc.line) {
+        return a->loc.line < b->loc.line ? -1 : 1;
+    }
+    if (a->loc.col != b->loc.col) {
+        return a->loc.col < b->loc.col ? -1 : 1;
+    }
+    if (a->rule != b->rule) {
+        return a->rule < b->rule ? -1 : 1;
+    }
+    if ((r = cmp_str(a->message, b->message))) {
+        return r;
+    }
+    return cmp_str(a->fingerprint, b->fingerprint);
+}
+
+void bc_findings_sort(BcFindings *f)
+{
+    if (f->v.n > 1) {
+        qsort(f->v.v, f->v.n, sizeof(BcFinding), cmp_finding);
+    }
+    /* Indexes point at positions: rebuild them for later adds. */
+    if (f->index) {
+        memset(f->index->slots, 0, f->index->cap * sizeof(uint32_t));
+        for (uint32_t i = 0; i < f->v.n; i++) {
+            index_put(f->index, f, i);
+        }
+    }
+}

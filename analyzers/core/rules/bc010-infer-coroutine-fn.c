@@ -1,0 +1,208 @@
+/*
+ * bc010-infer-coroutine-fn.c - BC010: suggest coroutine_fn / coroutine_mixed_fn
+ *
+ * For a defined function without a coroutine marker (not coroutine_fn,
+ * coroutine_mixed_fn, no_coroutine_fn, polling_fn or a wrapper) that calls
+ * coroutine_fn code (directly or through a coroutine_fn pointer):
+ *   - if every such call is under the in-coroutine check, suggest
+ *     coroutine_mixed_fn;
+ *   - otherwise, if it has at least one caller and every caller is
+ *     coroutine_fn (call edges from coroutine_fn functions or under the
+ *     in-coroutine check; coroutine_fn pointers it is stored in), and its
+ *     address never escapes to a parameter the front end could not name,
+ *     suggest coroutine_fn.
+ * Only direct callers count: once the suggestion is applied, the next run
+ * may suggest the mark for the callers' callers.
+ *
+ * Fix-it: insert "coroutine_fn " (or "coroutine_mixed_fn ") immediately
+ * before the function's name, in the definition and in every declaration
+ * (so the result does not trip BC008).  That spot is QEMU's own style
+ * (`int coroutine_fn foo(void)`), and is valid C after a `*`.
+ * docs/rules/BC010.md.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "rules.h"
+#include "rules/rule-util.h"
+
+typedef enum Suggest { NONE, MIXED, COROUTINE } Suggest;
+
+static bool has_marker(const BcNode *n)
+{
+    return bc_is_coroutine(n) || bc_is_mixed(n) || bc_is_no_coroutine(n) ||
+           (n->labels & (BC_LBIT(BC_L_POLLING_FN) | BC_LBIT(BC_L_COROUTINE_FN) |
+                         BC_LBIT(BC_L_NO_COROUTINE_FN)));
+}
+
+static bool only_coroutine_callers(const BcGraph *g, BcNodeId id)
+{
+    const BcNode *n = bc_graph_node(g, id);
+
+    for (uint32_t i = 0; i < n->n_in; i++) {
+        const BcEdge *e = bc_graph_in_edge(g, id, i);
+        const BcNode *from = bc_graph_node(g, e->from);
+        if (e->kind == BC_EDGE_CALL ? !(bc_is_coroutine(from) || e->in_coroutine_check)
+                                    : !bc_is_coroutine(from)) {
+            return false;
+        }
+    }
+    return n->n_in > 0;
+}
+
+static Suggest suggestion(const BcGraph *g, BcNodeId id, const uint8_t *escapes)
+{
+    const BcNode *n = bc_graph_node(g, id);
+    unsigned co_calls = 0, guarded = 0;
+
+    if (!bc_is_function(n) || !n->is_defined || has_marker(n)) {
+        return NONE;
+    }
+    for (uint32_t i = 0; i < n->n_out; i++) {
+        const BcEdge *e = bc_graph_out_edge(g, id, i);
+        if (e->kind != BC_EDGE_POINTS_TO && bc_is_coroutine(bc_graph_node(g, e->to))) {
+            co_calls++;
+            guarded += e->in_coroutine_check;
+        }
+    }
+    if (!co_calls) {
+        return NONE;
+    }
+    if (guarded == co_calls) {
+        return MIXED;
+    }
+    return !escapes[id] && only_coroutine_callers(g, id) ? COROUTINE : NONE;
+}
+
+typedef struct DeclLoc {
+    BcNodeId node;
+    BcLoc loc;
+} DeclLoc;
+
+typedef BC_VEC(DeclLoc) DeclLocs;
+typedef BC_VEC(BcFixit) Fixits;
+
+static bool loc_eq(BcLoc a, BcLoc b)
+{
+    return a.line == b.line && a.col == b.col &&
+           strcmp(a.file ? a.file : "", b.file ? b.file : "") == 0;
+}
+
+static void add_fixit(Fixits *f, BcLoc loc, const char *text)
+{
+    BcFixit x = { loc, text };
+
+    if (!loc.file || !loc.line) {
+        return;
+    }
+    bc_vec_foreach(f, it) {
+        if (loc_eq(it->loc, loc)) {
+            return;
+        }
+    }
+    bc_vec_push(f, x);
+}
+
+static void report(const BcGraph *g, const BcConfig *cfg, BcNodeId id, Suggest s,
+                   const Fixits *fx, BcFindings *out)
+{
+    const BcNode *n = bc_graph_node(g, id);
+    const char *mark = s == MIXED ? "coroutine_mixed_fn" : "coroutine_fn";
+    BcReport r = { .rule = 10, .loc = n->loc, .function = n->name, .function_usr = n->usr,
+                   .key = mark, .fixit = fx->v, .n_fixits = (uint32_t)fx->n };
+
+    if (s == MIXED) {
+        bc_report(out, cfg, &r, "'%s' calls coroutine_fn code only under the in-coroutine "
+                  "check: mark it coroutine_mixed_fn", n->name);
+    } else {
+        bc_report(out, cfg, &r, "'%s' calls coroutine_fn code and is only called from "
+                  "coroutine_fn code: mark it coroutine_fn", n->name);
+    }
+}
+
+static int cmp_declloc(const void *pa, const void *pb)
+{
+    const DeclLoc *a = pa, *b = pb;
+    int r;
+
+    if (a->node != b->node) {
+        return a->node < b->node ? -1 : 1;
+    }
+    if ((r = strcmp(a->loc.file ? a->loc.file : "", b->loc.file ? b->loc.file : ""))) {
+        return r;
+    }
+    if (a->loc.line != b->loc.line) {
+        return a->loc.line < b->loc.line ? -1 : 1;
+    }
+    return (a->loc.col > b->loc.col) - (a->loc.col < b->loc.col);
+}
+
+/* Declaration positions of every suggested function, grouped by node. */
+static void collect_decls(const BcGraph *g, const uint8_t *sugg, DeclLocs *v)
+{
+    for (size_t t = 0; t < g->tus.n; t++) {
+        if (g->tus.v[t]->status == BC_TU_FAILED) {
+            continue;
+        }
+        bc_vec_foreach_const(&g->tus.v[t]->decls, d) {
+            DeclLoc x = { bc_graph_lookup(g, d->usr), d->loc };
+            if (x.node != BC_NO_NODE && sugg[x.node] != NONE) {
+                bc_vec_push(v, x);
+            }
+        }
+    }
+    if (v->n) {
+        qsort(v->v, v->n, sizeof(*v->v), cmp_declloc);
+    }
+}
+
+static void mark_escapes(const BcGraph *g, uint8_t *escapes)
+{
+    for (size_t t = 0; t < g->tus.n; t++) {
+        bc_vec_foreach_const(&g->tus.v[t]->addrs, a) {
+            BcNodeId f = a->slot_usr ? BC_NO_NODE : bc_graph_lookup(g, a->func_usr);
+            if (f != BC_NO_NODE) {
+                escapes[f] = 1;
+            }
+        }
+    }
+}
+
+static void run(const BcGraph *g, const BcConfig *cfg, BcFindings *out)
+{
+    uint8_t *escapes = calloc(g->nodes.n + 1, 1), *sugg = calloc(g->nodes.n + 1, 1);
+    DeclLocs decls = { 0 };
+    size_t k = 0;
+
+    if (!escapes || !sugg) {
+        abort();
+    }
+    mark_escapes(g, escapes);
+    for (BcNodeId id = 0; id < g->nodes.n; id++) {
+        sugg[id] = (uint8_t)suggestion(g, id, escapes);
+    }
+    collect_decls(g, sugg, &decls);
+    for (BcNodeId id = 0; id < g->nodes.n; id++) {
+        const char *text = sugg[id] == MIXED ? "coroutine_mixed_fn " : "coroutine_fn ";
+        Fixits fx = { 0 };
+        if (sugg[id] == NONE) {
+            continue;
+        }
+        add_fixit(&fx, bc_graph_node(g, id)->loc, text);   /* the definition first */
+        for (; k < decls.n && decls.v[k].node <= id; k++) {
+            if (decls.v[k].node == id) {
+                add_fixit(&fx, decls.v[k].loc, text);
+            }
+        }
+        report(g, cfg, id, (Suggest)sugg[id], &fx, out);
+        bc_vec_free(&fx);
+    }
+    bc_vec_free(&decls);
+    free(escapes);
+    free(sugg);
+}
+const BcRule bc_rule_bc010 = {
+    .number = 10, .id = "BC010", .name = "infer-coroutine-fn",
+    .summary = "suggest coroutine_fn or coroutine_mixed_fn for functions that call coroutine "
+               "code only from coroutine context",
+    .default_severity = BC_SEV_NOTE, .per_tu = false, .run = run,
+};

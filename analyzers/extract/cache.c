@@ -1,0 +1,333 @@
+/*
+ * cache.c - per-TU facts on disk, keyed by command and included contents
+ *
+ * Context: lookups and stores from any worker thread; the content-hash memo
+ * is the only shared state and is locked.
+ *
+ * Layout: DIR/KEY.facts (bc_facts_save) and DIR/KEY.deps, a text file
+ *
+ *     blkcheck-deps 1
+ *     <16 hex content hash> <absolute path>      one line per included file
+ *
+ * KEY hashes the extractor version, the extraction-relevant config, the
+ * compile directory and every argument.  A lookup rehashes the listed files
+ * (each file once per run, memoized), so the check costs reading the
+ * headers, not parsing them.  Only clean TUs are stored: a TU with errors
+ * is parsed again so its errors are reported again.  A file that changes
+ * between being parsed and being hashed leaves a stale entry until the next
+ * change; we accept that.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "cache.h"
+#include "strmap.h"
+#include "vec.h"
+
+#define BC_CACHE_VERSION "blkcheck-extract 1"
+
+struct BcCache {
+    char *dir;
+    uint64_t cfg_hash;
+    pthread_mutex_t lock;
+    BcStrMap *memo;              /* path -> index in hashes */
+    BC_VEC(uint64_t) hashes;
+    BC_VEC(char *) keys;         /* owned copies of the memo keys */
+};
+
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *b = p;
+
+    for (size_t i = 0; i < n; i++) {
+        h = (h ^ b[i]) * 1099511628211ull;
+    }
+    return h;
+}
+
+static uint64_t fnv_str(uint64_t h, const char *s)
+{
+    return fnv(h, s ? s : "", s ? strlen(s) + 1 : 1);
+}
+
+static uint64_t fnv_list(uint64_t h, const char *const *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        h = fnv_str(h, v[i]);
+    }
+    return fnv(h, "|", 1);
+}
+
+/* Everything in the config that changes what the extractor emits. */
+static uint64_t config_hash(const BcConfig *c)
+{
+    uint64_t h = fnv_str(1469598103934665603ull, BC_CACHE_VERSION);
+
+    h = fnv_str(h, c->graph_lock_capability);
+    h = fnv_list(h, c->polling_functions.v, c->polling_functions.n);
+    h = fnv_list(h, c->polling_macros.v, c->polling_macros.n);
+    h = fnv_list(h, c->rdlock_functions.v, c->rdlock_functions.n);
+    h = fnv_list(h, c->rdunlock_functions.v, c->rdunlock_functions.n);
+    h = fnv_list(h, c->wrlock_functions.v, c->wrlock_functions.n);
+    h = fnv_list(h, c->wrunlock_functions.v, c->wrunlock_functions.n);
+    h = fnv_list(h, c->guard_macros.v, c->guard_macros.n);
+    h = fnv_list(h, c->guard_functions.v, c->guard_functions.n);
+    h = fnv_list(h, c->in_coroutine_functions.v, c->in_coroutine_functions.n);
+    for (size_t i = 0; i < c->code_class_macros.n; i++) {
+        h = fnv_str(fnv_str(h, c->code_class_macros.v[i].from), c->code_class_macros.v[i].to);
+    }
+    return h;
+}
+
+/* Content hash: 8 bytes per step, a multiply-xorshift mix. */
+static uint64_t content_hash(const char *path, bool *ok)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    uint64_t h = 0x9e3779b97f4a7c15ull, total = 0;
+    unsigned char buf[65536];
+    ssize_t n;
+
+    *ok = fd >= 0;
+    while (fd >= 0 && (n = read(fd, buf, sizeof(buf))) > 0) {
+        size_t i = 0;
+        for (; i + 8 <= (size_t)n; i += 8) {
+            uint64_t w;
+            memcpy(&w, buf + i, 8);
+            h = (h ^ w) * 0xff51afd7ed558ccdull;
+            h ^= h >> 29;
+        }
+        h = fnv(h, buf + i, (size_t)n - i);
+        total += (uint64_t)n;
+    }
+    if (fd >= 0) {
+        *ok = n == 0;
+        close(fd);
+    }
+    return h ^ total;
+}
+
+/* Memoized content hash of @path for this run.  Returns false if unreadable. */
+static bool file_hash(BcCache *c, const char *path, uint64_t *out)
+{
+    long i;
+    bool ok;
+
+    pthread_mutex_lock(&c->lock);
+    i = bc_strmap_get(c->memo, path);
+    if (i >= 0) {
+        *out = c->hashes.v[i];
+    }
+    pthread_mutex_unlock(&c->lock);
+    if (i >= 0) {
+        return *out != 0;
+    }
+    *out = content_hash(path, &ok);
+    if (!ok) {
+        *out = 0;
+    }
+    char *key = strdup(path);
+    if (!key) {
+        abort();
+    }
+    pthread_mutex_lock(&c->lock);
+    bc_vec_push(&c->keys, key);
+    bc_strmap_put(c->memo, key, (long)c->hashes.n);
+    bc_vec_push(&c->hashes, *out);
+    pthread_mutex_unlock(&c->lock);
+    return ok;
+}
+
+static void entry_path(const BcCache *c, const BcCompileCmd *cmd, const char *ext,
+                       char *out, size_t size)
+{
+    uint64_t h = fnv(c->cfg_hash, "cmd", 3);
+
+    h = fnv_str(h, cmd->dir);
+    h = fnv_str(h, cmd->file);
+    h = fnv_list(h, cmd->argv, cmd->argc);
+    snprintf(out, size, "%s/%016llx.%s", c->dir, (unsigned long long)h, ext);
+}
+
+static int mkdir_p(const char *dir)
+{
+    char tmp[PATH_MAX];
+
+    snprintf(tmp, sizeof(tmp), "%s", dir);
+    for (char *p = tmp + 1; *p; p++) {
+        if (*p == '/') {
+            *p = '\0';
+            if (mkdir(tmp, 0777) != 0 && errno != EEXIST) {
+                return -errno;
+            }
+            *p = '/';
+        }
+    }
+    return mkdir(tmp, 0777) != 0 && errno != EEXIST ? -errno : 0;
+}
+
+BcCache *bc_cache_open(const char *dir, const BcConfig *cfg, char **warning)
+{
+    int err = mkdir_p(dir);
+    char probe[PATH_MAX];
+
+    *warning = NULL;
+    if (err == 0 && access(dir, R_OK | W_OK | X_OK) != 0) {
+        err = -errno;
+    }
+    snprintf(probe, sizeof(probe), "%s/.probe-%d", dir, (int)getpid());
+    if (err == 0) {
+        int fd = open(probe, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+        err = fd < 0 ? -errno : 0;
+        if (fd >= 0) {
+            close(fd);
+            unlink(probe);
+        }
+    }
+    if (err) {
+        size_t len = strlen(dir) + 128;
+        *warning = malloc(len);
+        if (*warning) {
+            snprintf(*warning, len, "cache directory %s is not usable (%s): running uncached",
+                     dir, strerror(-err));
+        }
+        return NULL;
+    }
+    BcCache *c = calloc(1, sizeof(*c));
+    /* Absolute: nothing may depend on the current directory in workers. */
+    if (!c || !(c->dir = realpath(dir, NULL))) {
+        abort();
+    }
+    c->cfg_hash = config_hash(cfg);
+    c->memo = bc_strmap_new();
+    pthread_mutex_init(&c->lock, NULL);
+    return c;
+}
+
+void bc_cache_close(BcCache *c)
+{
+    if (!c) {
+        return;
+    }
+    bc_vec_foreach(&c->keys, k) {
+        free(*k);
+    }
+    bc_vec_free(&c->keys);
+    bc_vec_free(&c->hashes);
+    bc_strmap_free(c->memo);
+    pthread_mutex_destroy(&c->lock);
+    free(c->dir);
+    free(c);
+}
+
+char *bc_cache_default_dir(const char *build_dir)
+{
+    const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+    char resolved[PATH_MAX], path[PATH_MAX + 64];
+
+    if (access(build_dir, W_OK) == 0) {
+        snprintf(path, sizeof(path), "%s/.blkcheck-cache", build_dir);
+        return strdup(path);
+    }
+    if (!realpath(build_dir, resolved)) {
+        snprintf(resolved, sizeof(resolved), "%s", build_dir);
+    }
+    uint64_t h = fnv_str(1469598103934665603ull, resolved);
+    if (xdg && *xdg) {
+        snprintf(path, sizeof(path), "%s/blkcheck/%016llx", xdg, (unsigned long long)h);
+    } else {
+        snprintf(path, sizeof(path), "%s/.cache/blkcheck/%016llx", home ? home : "/tmp",
+                 (unsigned long long)h);
+    }
+    return strdup(path);
+}
+
+/* True if every file listed in the deps file @path still has its hash. */
+static bool deps_unchanged(BcCache *c, const char *path)
+{
+    FILE *f = fopen(path, "r");
+    char line[PATH_MAX + 64];
+    bool ok;
+
+    if (!f) {
+        return false;
+    }
+    ok = fgets(line, sizeof(line), f) && strcmp(line, "blkcheck-deps 1\n") == 0;
+    while (ok && fgets(line, sizeof(line), f)) {
+        char *sp = strchr(line, ' ');
+        size_t len = strlen(line);
+        uint64_t want, have;
+        if (!sp || len < 2 || line[len - 1] != '\n') {
+            ok = false;
+            break;
+        }
+        line[len - 1] = '\0';
+        want = strtoull(line, NULL, 16);
+        ok = file_hash(c, sp + 1, &have) && have == want;
+    }
+    fclose(f);
+    return ok;
+}
+
+BcTuFacts *bc_cache_lookup(BcCache *c, const BcCompileCmd *cmd)
+{
+    char deps[PATH_MAX], facts[PATH_MAX];
+    BcTuFacts *f = NULL;
+
+    entry_path(c, cmd, "deps", deps, sizeof(deps));
+    entry_path(c, cmd, "facts", facts, sizeof(facts));
+    if (!deps_unchanged(c, deps) || bc_facts_load(facts, &f) != 0) {
+        return NULL;
+    }
+    return f;
+}
+
+static bool write_deps(BcCache *c, const BcTuFacts *f, const char *path)
+{
+    char tmp[PATH_MAX + 32];
+    FILE *out;
+    bool ok = true;
+
+    snprintf(tmp, sizeof(tmp), "%s.%d.%lx", path, (int)getpid(), (unsigned long)pthread_self());
+    out = fopen(tmp, "w");
+    if (!out) {
+        return false;
+    }
+    fputs("blkcheck-deps 1\n", out);
+    for (size_t i = 0; i < f->files.n && ok; i++) {
+        uint64_t h;
+        ok = file_hash(c, f->files.v[i], &h) && !strchr(f->files.v[i], '\n');
+        fprintf(out, "%016llx %s\n", (unsigned long long)h, f->files.v[i]);
+    }
+    ok = fclose(out) == 0 && ok;
+    if (ok && rename(tmp, path) == 0) {
+        return true;
+    }
+    unlink(tmp);
+    return false;
+}
+
+void bc_cache_store(BcCache *c, const BcCompileCmd *cmd, const BcTuFacts *f)
+{
+    char deps[PATH_MAX], facts[PATH_MAX];
+
+    if (f->status != BC_TU_OK) {
+        return;
+    }
+    entry_path(c, cmd, "deps", deps, sizeof(deps));
+    entry_path(c, cmd, "facts", facts, sizeof(facts));
+    /* Facts first: a deps file never points at missing or old facts... */
+    if (bc_facts_save(f, facts) != 0) {
+        return;
+    }
+    /* ...and a failed deps write leaves no entry that could match. */
+    if (!write_deps(c, f, deps)) {
+        unlink(deps);
+    }
+}

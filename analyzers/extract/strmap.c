@@ -1,0 +1,110 @@
+/*
+ * strmap.c - string -> index hash map (USRs to symbols, macro names)
+ *
+ * Context: one TU, its worker thread.
+ *
+ * Open addressing with linear probing; keys are not copied (they live in
+ * the TU arena, which outlives the map).  Only insert and lookup: facts are
+ * never removed during extraction.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <stdbool.h>
+#include <string.h>
+#include "strmap.h"
+
+typedef struct BcStrSlot {
+    const char *key;
+    uint64_t hash;
+    long value;
+} BcStrSlot;
+
+struct BcStrMap {
+    BcStrSlot *slots;
+    size_t cap, n;
+};
+
+static uint64_t str_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+
+    while (*s) {
+        h = (h ^ (unsigned char)*s++) * 1099511628211ull;
+    }
+    return h;
+}
+
+BcStrMap *bc_strmap_new(void)
+{
+    BcStrMap *m = calloc(1, sizeof(*m));
+
+    if (!m) {
+        abort();
+    }
+    m->cap = 64;
+    m->slots = calloc(m->cap, sizeof(*m->slots));
+    if (!m->slots) {
+        abort();
+    }
+    return m;
+}
+
+void bc_strmap_free(BcStrMap *m)
+{
+    if (m) {
+        free(m->slots);
+        free(m);
+    }
+}
+
+static BcStrSlot *find_slot(BcStrSlot *slots, size_t cap, const char *key, uint64_t h)
+{
+    size_t i = h & (cap - 1);
+
+    while (slots[i].key && (slots[i].hash != h || strcmp(slots[i].key, key) != 0)) {
+        i = (i + 1) & (cap - 1);
+    }
+    return &slots[i];
+}
+
+static void grow(BcStrMap *m)
+{
+    size_t cap = m->cap * 2;
+    BcStrSlot *slots = calloc(cap, sizeof(*slots));
+
+    if (!slots) {
+        abort();
+    }
+    for (size_t i = 0; i < m->cap; i++) {
+        if (m->slots[i].key) {
+            *find_slot(slots, cap, m->slots[i].key, m->slots[i].hash) = m->slots[i];
+        }
+    }
+    free(m->slots);
+    m->slots = slots;
+    m->cap = cap;
+}
+
+long bc_strmap_get(const BcStrMap *m, const char *key)
+{
+    BcStrSlot *s = find_slot(m->slots, m->cap, key, str_hash(key));
+
+    return s->key ? s->value : -1;
+}
+
+void bc_strmap_put(BcStrMap *m, const char *key, long value)
+{
+    uint64_t h = str_hash(key);
+    BcStrSlot *s;
+
+    if ((m->n + 1) * 2 > m->cap) {
+        grow(m);
+    }
+    s = find_slot(m->slots, m->cap, key, h);
+    if (!s->key) {
+        s->key = key;
+        s->hash = h;
+        m->n++;
+    }
+    s->value = value;
+}

@@ -1,0 +1,245 @@
+/*
+ * tu.c - parse one translation unit and run the extraction passes
+ *
+ * Context: the worker thread that owns the CXIndex.
+ *
+ * The compile command is used as written (argv[0] is the compiler) with
+ * relative paths made absolute against its directory (threads share one
+ * current directory, and clang's -working-directory would chdir), plus
+ * -resource-dir (so clang's own stddef.h & co resolve when libclang is not
+ * installed beside clang) and -w (warnings are the build's business).  A TU with
+ * errors still yields the facts of what parsed (BC_TU_ERRORS, first error in
+ * f->error); one libclang cannot parse at all is BC_TU_FAILED.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "extract.h"
+#include "extract-int.h"
+
+#ifndef BC_RESOURCE_DIR
+#define BC_RESOURCE_DIR ""
+#endif
+
+const char *bc_extract_resource_dir(void)
+{
+    const char *env = getenv("BLKCHECK_RESOURCE_DIR");
+
+    return env && *env ? env : BC_RESOURCE_DIR;
+}
+
+/* Options whose value (separate or joined) is a path. */
+static const char *const path_opts[] = {
+    "-I", "-isystem", "-iquote", "-idirafter", "-include", "-imacros", "-isysroot",
+    "--sysroot=", "--sysroot", "-F", "-iframework", "-cxx-isystem", "-ivfsoverlay",
+};
+/* Options whose separate value is not a source file. */
+static const char *const value_opts[] = {
+    "-o", "-MF", "-MT", "-MQ", "-x", "-Xclang", "-target", "-arch", "-Xpreprocessor",
+    "-Xassembler", "-Xlinker", "-D", "-U", "-l", "-L", "-u", "-z", "-e",
+};
+
+static bool in_list(const char *const *v, size_t n, const char *s)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(v[i], s) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static const char *absolute(BcArena *a, const char *dir, const char *prefix, const char *path)
+{
+    if (path[0] == '/' || path[0] == '\0') {
+        return NULL;
+    }
+    return bc_arena_printf(a, "%s%s/%s", prefix, dir, path);
+}
+
+/* @arg made absolute against @dir if it is (or ends in) a relative path. */
+static const char *absolute_arg(BcArena *a, const char *dir, const char *prev, const char *arg)
+{
+    const size_t n = sizeof(path_opts) / sizeof(path_opts[0]);
+    const char *abs = NULL;
+
+    if (prev && in_list(path_opts, n, prev)) {
+        abs = absolute(a, dir, "", arg);
+    } else if (arg[0] == '@') {
+        abs = absolute(a, dir, "@", arg + 1);
+    } else if (arg[0] != '-' && !(prev && (in_list(value_opts, sizeof(value_opts) /
+                                                   sizeof(value_opts[0]), prev)))) {
+        abs = absolute(a, dir, "", arg);                 /* a source file */
+    } else {
+        for (size_t i = 0; i < n && !abs; i++) {
+            size_t len = strlen(path_opts[i]);
+            if (strncmp(arg, path_opts[i], len) == 0 && arg[len] && arg[len] != '=' &&
+                strcmp(path_opts[i], "--sysroot") != 0) {
+                char *p = bc_arena_strndup(a, arg, len);
+                abs = absolute(a, dir, p, arg + len);
+            }
+        }
+    }
+    return abs ? abs : arg;
+}
+
+/*
+ * argv for libclang: the command with our additions after argv[0] and
+ * relative paths made absolute.  Not -working-directory: with it clang
+ * changes the process's current directory, which parallel workers share.
+ */
+static const char **build_argv(BcArena *a, const BcCompileCmd *cmd, int *argc)
+{
+    const char **v = calloc(cmd->argc + 8, sizeof(*v));
+    const char *rd = bc_extract_resource_dir();
+    int n = 0;
+
+    if (!v) {
+        abort();
+    }
+    v[n++] = cmd->argv[0];
+    if (*rd) {
+        v[n++] = "-resource-dir";
+        v[n++] = rd;
+    }
+    v[n++] = "-w";
+    for (unsigned i = 1; i < cmd->argc; i++) {
+        v[n++] = absolute_arg(a, cmd->dir, cmd->argv[i - 1], cmd->argv[i]);
+    }
+    *argc = n;
+    return v;
+}
+
+static void inclusion_visit(CXFile file, CXSourceLocation *stack, unsigned depth,
+                            CXClientData data)
+{
+    BcTu *t = data;
+
+    (void)stack;
+    (void)depth;
+    bc_vec_push(&t->f->files, bc_file_name(t, file));
+}
+
+/* Status and first error message from the diagnostics. */
+static void read_diagnostics(BcTu *t)
+{
+    unsigned n = clang_getNumDiagnostics(t->tu);
+
+    for (unsigned i = 0; i < n; i++) {
+        CXDiagnostic d = clang_getDiagnostic(t->tu, i);
+        if (clang_getDiagnosticSeverity(d) >= CXDiagnostic_Error) {
+            if (t->f->status == BC_TU_OK) {
+                CXString s = clang_formatDiagnostic(d, CXDiagnostic_DisplaySourceLocation |
+                                                       CXDiagnostic_DisplayColumn);
+                t->f->error = bc_arena_strdup(t->f->arena, clang_getCString(s));
+                clang_disposeString(s);
+            }
+            t->f->status = BC_TU_ERRORS;
+        }
+        clang_disposeDiagnostic(d);
+    }
+}
+
+static void fail(BcTuFacts *f, const char *fmt, const char *a, int b)
+{
+    f->status = BC_TU_FAILED;
+    f->error = bc_arena_printf(f->arena, fmt, a, b);
+}
+
+static void run_passes(BcTu *t)
+{
+    read_diagnostics(t);
+    clang_getInclusions(t->tu, inclusion_visit, t);
+    t->symbols = bc_strmap_new();
+    bc_macros_index(t);
+    bc_symbols_walk_tu(t);
+    bc_macros_free(t);
+    bc_strmap_free(t->symbols);
+    bc_vec_free(&t->names);
+    bc_vec_free(&t->claimed);
+}
+
+BcTuFacts *bc_extract_tu(void *cxindex, const BcCompileCmd *cmd, const BcConfig *cfg)
+{
+    BcTuFacts *f = bc_facts_new(cmd->file);
+    BcTu t = { .f = f, .cfg = cfg, .dir = cmd->dir };
+    unsigned flags = CXTranslationUnit_DetailedPreprocessingRecord |
+                     CXTranslationUnit_KeepGoing;
+    enum CXErrorCode err;
+    const char **argv;
+    int argc;
+
+    if (access(cmd->file, R_OK) != 0) {
+        fail(f, "%s: cannot read the source file (%d)", cmd->file, errno);
+        return f;
+    }
+    argv = build_argv(f->arena, cmd, &argc);
+    err = clang_parseTranslationUnit2FullArgv(cxindex, NULL, argv, argc, NULL, 0, flags, &t.tu);
+    free(argv);
+    if (err != CXError_Success || !t.tu) {
+        fail(f, "%s: libclang could not parse this translation unit (error %d)", cmd->file,
+             (int)err);
+        return f;
+    }
+    run_passes(&t);
+    clang_disposeTranslationUnit(t.tu);
+    return f;
+}
+
+static pthread_key_t index_key;
+static pthread_once_t index_once = PTHREAD_ONCE_INIT;
+
+static void index_dispose(void *index)
+{
+    clang_disposeIndex(index);
+}
+
+static void index_key_create(void)
+{
+    if (pthread_key_create(&index_key, index_dispose) != 0) {
+        abort();
+    }
+}
+
+BcTuFacts *bc_extract_parse(const BcCompileCmd *cmd, const BcConfig *cfg)
+{
+    CXIndex index;
+
+    pthread_once(&index_once, index_key_create);
+    index = pthread_getspecific(index_key);
+    if (!index) {
+        index = clang_createIndex(0, 0);
+        pthread_setspecific(index_key, index);
+    }
+    return bc_extract_tu(index, cmd, cfg);
+}
+
+BcTuFacts *bc_extract_file(const char *file, const char *const *args, unsigned n_args,
+                           const BcConfig *cfg)
+{
+    CXIndex index = clang_createIndex(0, 0);
+    const char **argv = calloc(n_args + 3, sizeof(*argv));
+    char cwd[4096];
+    BcCompileCmd cmd;
+    BcTuFacts *f;
+
+    if (!argv || !getcwd(cwd, sizeof(cwd))) {
+        abort();
+    }
+    argv[0] = "clang";
+    for (unsigned i = 0; i < n_args; i++) {
+        argv[i + 1] = args[i];
+    }
+    argv[n_args + 1] = "-fsyntax-only";
+    argv[n_args + 2] = file;
+    cmd.file = file;
+    cmd.dir = cwd;
+    cmd.argv = argv;
+    cmd.argc = n_args + 3;
+    f = bc_extract_tu(index, &cmd, cfg);
+    free(argv);
+    clang_disposeIndex(index);
+    return f;
+}

@@ -1,0 +1,101 @@
+#!/bin/sh
+# ci/bench/analyzer.sh [-p BUILD_DIR] [-j N] [-r ROUNDS] [PATH...]
+#
+# Cold: `blkcheck check --no-cache` against `clang -fsyntax-only` over the
+# same translation units (BUILD_DIR/compile_commands.json, optionally only
+# those under PATH...) with the same parallelism, run side by side for
+# ROUNDS rounds; prints each side's median wall time and the ratio
+# (target <= 1.2).  Warm: `blkcheck check` with a populated cache and
+# nothing changed, against the cold median (target <= 0.05).
+#
+# Output ends with one machine-readable line:
+#   bench.analyzer tus=N jobs=N cold=S clang=S ratio=R warm=S warm_ratio=R
+set -eu
+root=$(cd "$(dirname "$0")/../.." && pwd)
+build=$root/build
+jobs=$(nproc)
+rounds=5
+while getopts p:j:r: opt; do
+    case $opt in
+    p) build=$OPTARG ;;
+    j) jobs=$OPTARG ;;
+    r) rounds=$OPTARG ;;
+    *) echo "usage: $0 [-p BUILD_DIR] [-j N] [-r ROUNDS] [PATH...]" >&2; exit 2 ;;
+    esac
+done
+shift $((OPTIND - 1))
+build=$(cd "$build" && pwd)
+blkcheck=$build/analyzers/cli/blkcheck
+[ -x "$blkcheck" ] || { echo "$blkcheck: not built" >&2; exit 2; }
+[ -f "$build/compile_commands.json" ] || { echo "no $build/compile_commands.json" >&2; exit 2; }
+
+tmp=$(mktemp -d /tmp/bc-bench-XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+
+# The clang side: each entry's own command with -fsyntax-only instead of
+# -c/-o, one shell line per TU (the benchmark reads JSON with Python's json
+# module; blkcheck itself goes through libclang's compilation database).
+python3 - "$build/compile_commands.json" "$tmp/cmds" "$@" <<'PY'
+import json, os, shlex, sys
+db, out, paths = sys.argv[1], sys.argv[2], [os.path.realpath(p) for p in sys.argv[3:]]
+seen = set()
+with open(db) as f, open(out, "w") as o:
+    for e in json.load(f):
+        d = e["directory"]
+        src = os.path.realpath(os.path.join(d, e["file"]))
+        if src in seen or (paths and not any(src == p or src.startswith(p + "/") for p in paths)):
+            continue
+        seen.add(src)
+        args = e.get("arguments") or shlex.split(e["command"])
+        keep, skip = [], False
+        for a in args:
+            if skip:
+                skip = False
+                continue
+            if a in ("-o", "-MF", "-MT", "-MQ"):
+                skip = True
+                continue
+            if a in ("-c", "-MD", "-MMD"):
+                continue
+            keep.append(a)
+        o.write("cd %s && %s -fsyntax-only\n" % (shlex.quote(d), shlex.join(keep)))
+PY
+tus=$(wc -l < "$tmp/cmds")
+[ "$tus" -gt 0 ] || { echo "no translation units selected" >&2; exit 2; }
+
+now() { date +%s.%N; }
+elapsed() { echo "$2 - $1" | bc -l; }
+median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+run_clang() {
+    tr '\n' '\0' < "$tmp/cmds" | xargs -0 -P "$jobs" -I{} sh -c '{}' >/dev/null 2>&1 || true
+}
+run_blkcheck() {
+    "$blkcheck" check -p "$build" -j "$jobs" --no-progress --cache-dir "$tmp/cache" "$@" \
+        $paths >/dev/null 2>&1 || true
+}
+paths="$*"
+
+echo "analyzer benchmark: $tus translation units, -j $jobs, $rounds rounds"
+run_clang                                  # warm the page cache for both sides
+for i in $(seq "$rounds"); do
+    t0=$(now); run_blkcheck --no-cache; t1=$(now)
+    run_clang; t2=$(now)
+    elapsed "$t0" "$t1" >> "$tmp/cold"
+    elapsed "$t1" "$t2" >> "$tmp/clang"
+    printf '  round %d: blkcheck cold %.3fs  clang -fsyntax-only %.3fs\n' "$i" \
+        "$(tail -1 "$tmp/cold")" "$(tail -1 "$tmp/clang")"
+done
+run_blkcheck                               # populate the cache
+for i in $(seq "$rounds"); do
+    t0=$(now); run_blkcheck; t1=$(now)
+    elapsed "$t0" "$t1" >> "$tmp/warm"
+done
+cold=$(median < "$tmp/cold"); clang=$(median < "$tmp/clang"); warm=$(median < "$tmp/warm")
+ratio=$(echo "$cold / $clang" | bc -l); warm_ratio=$(echo "$warm / $cold" | bc -l)
+printf 'cold:  blkcheck %.3fs  clang -fsyntax-only %.3fs  ratio %.2f (target <= 1.20)\n' \
+    "$cold" "$clang" "$ratio"
+printf 'warm:  blkcheck %.3fs  = %.1f%% of cold (target <= 5%%)\n' "$warm" \
+    "$(echo "$warm_ratio * 100" | bc -l)"
+printf 'bench.analyzer tus=%d jobs=%d cold=%.3f clang=%.3f ratio=%.3f warm=%.3f warm_ratio=%.3f\n' \
+    "$tus" "$jobs" "$cold" "$clang" "$ratio" "$warm" "$warm_ratio"

@@ -1,0 +1,144 @@
+#!/bin/sh
+# cli-test.sh BLKCHECK ANNOT_INC CASE - one blkcheck command-line behaviour
+# on a tiny scratch tree.  Exit 0 pass, 1 fail.
+set -u
+bc=$1 inc=$2 case=$3
+tmp=$(mktemp -d /tmp/bc-cli-XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+
+fail() { echo "FAIL ($case): $*"; [ -f "$tmp/out" ] && cat "$tmp/out"; exit 1; }
+
+# compdb FILE... - compile_commands.json for the files in $tmp
+compdb() {
+    sep=
+    { echo '['
+      for f in "$@"; do
+          printf '%s{"directory":"%s","file":"%s","command":"clang -std=gnu11 -I%s -c %s"}\n' \
+              "$sep" "$tmp" "$f" "$inc" "$f"
+          sep=,
+      done
+      echo ']'; } > "$tmp/compile_commands.json"
+}
+
+cat > "$tmp/clean.c" <<'C'
+#include <blkcheck/annotations.h>
+int coroutine_fn co_leaf(int x);
+int coroutine_fn co_caller(int x) { return co_leaf(x); }
+C
+cat > "$tmp/dirty.c" <<'C'
+#include <blkcheck/annotations.h>
+int coroutine_fn co_leaf2(int x);
+int plain_caller(int x) { return co_leaf2(x); }
+C
+cat > "$tmp/syntax.c" <<'C'
+void broken(void) { return ( ; }
+C
+
+expect_rc() {
+    want=$1; shift
+    "$@" > "$tmp/out" 2>&1
+    rc=$?
+    [ "$rc" -eq "$want" ] || fail "exit $rc, want $want: $*"
+}
+
+case $case in
+missing-compdb)
+    expect_rc 2 "$bc" check -p "$tmp" --no-progress
+    grep -q 'compile_commands.json' "$tmp/out" || fail "no message" ;;
+empty-compdb)
+    echo '[]' > "$tmp/compile_commands.json"
+    expect_rc 2 "$bc" check -p "$tmp" ;;
+bad-config)
+    compdb clean.c
+    echo '{ "polling_functions": [1, }' > "$tmp/bad.json"
+    expect_rc 2 "$bc" check -p "$tmp" --config "$tmp/bad.json" ;;
+bad-option)
+    expect_rc 2 "$bc" check --format xml
+    expect_rc 2 "$bc" check -j zero
+    expect_rc 2 "$bc" frobnicate ;;
+bad-path)
+    compdb clean.c
+    expect_rc 2 "$bc" check -p "$tmp" "$tmp/nothing-here" ;;
+syntax-error)
+    compdb clean.c syntax.c
+    expect_rc 3 "$bc" check -p "$tmp" --no-cache
+    grep -q 'syntax.c:1' "$tmp/out" || fail "error not reported" ;;
+clean)
+    compdb clean.c
+    expect_rc 0 "$bc" check -p "$tmp" --no-cache ;;
+dirty)
+    compdb clean.c dirty.c
+    expect_rc 1 "$bc" check -p "$tmp" --no-cache
+    grep -q 'dirty.c:3:.*\[BC001\]' "$tmp/out" || fail "BC001 not reported" ;;
+paths)
+    compdb clean.c dirty.c
+    expect_rc 0 "$bc" check -p "$tmp" --no-cache "$tmp/clean.c" ;;
+cache)
+    compdb clean.c dirty.c
+    expect_rc 1 "$bc" check -p "$tmp" --stats
+    grep -q 'parsed=2 cached=0' "$tmp/out" || fail "cold run"
+    expect_rc 1 "$bc" check -p "$tmp" --stats
+    grep -q 'parsed=0 cached=2' "$tmp/out" || fail "warm run did not use the cache"
+    echo '/* touched */' >> "$tmp/dirty.c"
+    expect_rc 1 "$bc" check -p "$tmp" --stats
+    grep -q 'parsed=1 cached=1' "$tmp/out" || fail "touched file not reparsed" ;;
+relative)
+    # Relative -p, cache and --output: parsing must not move the process's
+    # current directory (clang's -working-directory would).
+    compdb clean.c dirty.c
+    cd "$tmp/.." || fail "cd"
+    rel=$(basename "$tmp")
+    expect_rc 1 "$bc" check -p "$rel" --stats --output "$rel/report.txt"
+    expect_rc 1 "$bc" check -p "$rel" --stats --output "$rel/report.txt"
+    grep -q 'parsed=0 cached=2' "$tmp/out" || fail "warm run did not use the cache"
+    grep -q BC001 "$tmp/report.txt" || fail "report not where asked" ;;
+cache-unwritable)
+    compdb clean.c
+    echo x > "$tmp/file"
+    expect_rc 0 "$bc" check -p "$tmp" --cache-dir "$tmp/file/cache"
+    grep -q 'uncached' "$tmp/out" || fail "no warning" ;;
+fix)
+    cat > "$tmp/fix.c" <<'C'
+#include <blkcheck/annotations.h>
+int coroutine_fn leaf(int x);
+static int helper(int x)
+{
+    return leaf(x);
+}
+int coroutine_fn top(int x) { return helper(x); }
+C
+    compdb fix.c
+    expect_rc 1 "$bc" check -p "$tmp" --no-cache --fix
+    grep -q '^static int coroutine_fn helper(int x)$' "$tmp/fix.c" || fail "fix-it not applied"
+    expect_rc 0 "$bc" check -p "$tmp" --no-cache ;;
+formats)
+    compdb clean.c dirty.c
+    expect_rc 1 "$bc" check -p "$tmp" --no-cache --format json --output "$tmp/r.json"
+    python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$tmp/r.json" || fail "bad JSON"
+    grep -q BC001 "$tmp/r.json" || fail "JSON lacks the finding"
+    expect_rc 1 "$bc" check -p "$tmp" --no-cache --format sarif --output "$tmp/r.sarif"
+    grep -q '"2.1.0"' "$tmp/r.sarif" || fail "not SARIF 2.1.0" ;;
+baseline)
+    compdb clean.c dirty.c
+    expect_rc 0 "$bc" check -p "$tmp" --no-cache --baseline "$tmp/base.json" --write-baseline
+    expect_rc 0 "$bc" check -p "$tmp" --no-cache --baseline "$tmp/base.json"
+    printf 'int coroutine_fn co_leaf3(int x);\nint other(int x) { return co_leaf3(x); }\n' \
+        >> "$tmp/dirty.c"
+    expect_rc 1 "$bc" check -p "$tmp" --no-cache --baseline "$tmp/base.json"
+    grep -q 'co_leaf3' "$tmp/out" || fail "new finding not reported"
+    grep -q "co_leaf2' called" "$tmp/out" && fail "baselined finding reported"
+    true ;;
+query)
+    compdb clean.c dirty.c
+    expect_rc 0 "$bc" query -p "$tmp" --no-cache callers '"co_leaf2"'
+    grep -q plain_caller "$tmp/out" || fail "caller not found" ;;
+version)
+    expect_rc 0 "$bc" --version
+    grep -q '^blkcheck ' "$tmp/out" || fail "no version"
+    expect_rc 0 "$bc" --help
+    expect_rc 0 "$bc" --list-rules
+    grep -q BC010 "$tmp/out" || fail "rules not listed" ;;
+*)
+    fail "unknown case" ;;
+esac
+echo "ok ($case)"

@@ -1,0 +1,3 @@
+void fine(void);
+void before_error(void) { fine(); }
+void broken(void) { fine( }
