@@ -1,0 +1,31 @@
+/*
+ * qemu-coroutine-sleep.c - qemu_co_sleep_ns(): a timer in the coroutine's
+ * home context that wakes it.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "qemu/coroutine.h"
+#include "qemu/main-loop.h"
+#include "qemu/timer.h"
+#include "block/aio.h"
+
+static void co_sleep_cb(void *opaque)
+{
+    aio_co_wake(opaque);
+}
+
+void coroutine_fn qemu_co_sleep_ns(int64_t ns)
+{
+    AioContext *ctx = qemu_get_current_aio_context();
+    QEMUTimer timer;
+
+    if (!ctx) {
+        fprintf(stderr, "mqblk: qemu_co_sleep_ns: thread has no AioContext\n");
+        abort();
+    }
+    aio_timer_init(ctx, &timer, co_sleep_cb, qemu_coroutine_self());
+    timer_mod_ns(&timer, qemu_clock_get_ns() + (ns > 0 ? ns : 0));
+    qemu_coroutine_yield();
+    timer_del(&timer);
+}
