@@ -132,12 +132,86 @@ static BcMatcher *parse_suffixes(Parser *p, BcMatcher *m, bool bare_word)
     return m;
 }
 
+#define BC_QUERY_MAX_REGEX 256
+#define BC_QUERY_MAX_REGEX_GROUPS 8
+
+/* Index just past the bracket expression that opens at @re[0] == '['. */
+static size_t skip_bracket(const char *re)
+{
+    size_t i = 1;
+
+    if (re[i] == '^') {
+        i++;
+    }
+    if (re[i] == ']') {
+        i++;            /* a leading ']' is literal */
+    }
+    while (re[i] && re[i] != ']') {
+        if (re[i] == '[' && (re[i + 1] == ':' || re[i + 1] == '=' || re[i + 1] == '.')) {
+            char close = re[i + 1];
+            i += 2;
+            while (re[i] && !(re[i] == close && re[i + 1] == ']')) {
+                i++;
+            }
+            i += re[i] ? 2 : 0;
+        } else {
+            i++;
+        }
+    }
+    return re[i] ? i + 1 : i;
+}
+
+/*
+ * glibc's regcomp copies a subexpression for every '+' and interval applied
+ * to it, so stacked or deeply nested repetition costs exponential time and
+ * memory (found by the fuzzer).  Reject those shapes before regcomp sees
+ * them.  Returns: NULL, or why @re is refused.
+ */
+static const char *regex_too_complex(const char *re)
+{
+    bool after_quantifier = false;
+    int depth = 0;
+
+    if (strlen(re) > BC_QUERY_MAX_REGEX) {
+        return "longer than 256 bytes";
+    }
+    for (size_t i = 0; re[i]; i++) {
+        char c = re[i];
+
+        if (c == '\\' && re[i + 1]) {
+            i++;
+        } else if (c == '[') {
+            i += skip_bracket(re + i) - 1;
+        } else if (c == '{') {
+            return "interval expressions {m,n} are not supported";
+        } else if (c == '*' || c == '+' || c == '?') {
+            if (after_quantifier) {
+                return "repetition operators cannot be stacked";
+            }
+            after_quantifier = true;
+            continue;
+        } else if (c == '(' && ++depth > BC_QUERY_MAX_REGEX_GROUPS) {
+            return "groups nested more than 8 deep";
+        } else if (c == ')' && depth > 0) {
+            depth--;
+        }
+        after_quantifier = false;
+    }
+    return NULL;
+}
+
 static bool compile_regex(Parser *p, BcMatcher *m)
 {
-    regex_t *re = BC_ARENA_NEW(p->q->arena, regex_t, 1);
-    int rc = regcomp(re, m->text, REG_EXTENDED | REG_NOSUB);
+    regex_t *re;
+    const char *why = regex_too_complex(m->text);
+    int rc;
     char buf[128];
 
+    if (why) {
+        return bc_qerr(p->err, m->pos, "regex /%.60s/ refused: %s", m->text, why);
+    }
+    re = BC_ARENA_NEW(p->q->arena, regex_t, 1);
+    rc = regcomp(re, m->text, REG_EXTENDED | REG_NOSUB);
     if (rc != 0) {
         regerror(rc, re, buf, sizeof(buf));
         regfree(re);

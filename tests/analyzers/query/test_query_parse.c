@@ -86,6 +86,11 @@ static void test_rejects_with_position(void **state)
     rejects(true, "()", 1, "expected a matcher");
     rejects(true, "!", 1, "expected a matcher");
     rejects(true, "[a ...]", 3, "to close the '['");
+    /* Regex shapes that make glibc's regcomp explode (fuzzer find). */
+    rejects(true, "a /o_o++++++++++++++++++++++++++++++++/", 2, "cannot be stacked");
+    rejects(true, "/a{1000}/", 0, "interval expressions");
+    rejects(true, "/(((((((((a+)+)+)+)+)+)+)+)+)/", 0, "nested more than 8 deep");
+    accepts_path("/[[:alpha:]]+_co_[a-z]*/ /\\++/ /[+*]+/ /(a|b)+c?/");
 }
 
 static void test_matcher_only(void **state)
