@@ -168,11 +168,8 @@ static void put_loc(Writer *w, BcLoc l)
     put_u32(&w->recs, l.col);
 }
 
-static void write_records(Writer *w, const BcTuFacts *f)
+static void write_symbols_decls(Writer *w, const BcTuFacts *f)
 {
-    put_str(w, f->main_file);
-    put_u32(&w->recs, f->status);
-    put_str(w, f->error);
     put_u32(&w->recs, (uint32_t)f->symbols.n);
     bc_vec_foreach_const(&f->symbols, s) {
         put_str(w, s->usr); put_str(w, s->name); put_str(w, s->qual_name);
@@ -187,6 +184,10 @@ static void write_records(Writer *w, const BcTuFacts *f)
             put_str(w, d->labels[i]);
         }
     }
+}
+
+static void write_calls_addrs(Writer *w, const BcTuFacts *f)
+{
     put_u32(&w->recs, (uint32_t)f->calls.n);
     bc_vec_foreach_const(&f->calls, c) {
         put_str(w, c->caller_usr); put_str(w, c->callee_usr); put_str(w, c->callee_name);
@@ -198,6 +199,10 @@ static void write_records(Writer *w, const BcTuFacts *f)
         put_str(w, a->func_usr); put_str(w, a->slot_usr); put_str(w, a->context_usr);
         put_u32(&w->recs, a->kind); put_loc(w, a->loc);
     }
+}
+
+static void write_locks_polls(Writer *w, const BcTuFacts *f)
+{
     put_u32(&w->recs, (uint32_t)f->locks.n);
     bc_vec_foreach_const(&f->locks, l) {
         put_str(w, l->func_usr); put_u32(&w->recs, l->op);
@@ -212,6 +217,17 @@ static void write_records(Writer *w, const BcTuFacts *f)
     bc_vec_foreach_const(&f->files, s) {
         put_str(w, *s);
     }
+}
+
+/* Records in the order parse_image() reads them. */
+static void write_records(Writer *w, const BcTuFacts *f)
+{
+    put_str(w, f->main_file);
+    put_u32(&w->recs, f->status);
+    put_str(w, f->error);
+    write_symbols_decls(w, f);
+    write_calls_addrs(w, f);
+    write_locks_polls(w, f);
 }
 
 static int write_all(int fd, const Buf *b)
@@ -451,7 +467,7 @@ static BcTuFacts *parse_image(const unsigned char *img, size_t len)
     }
     r.n_strs = get_u32(&r);
     payload_len = get_u64(&r);
-    if (payload_len != len - FACTS_HDR_LEN - 8) {
+    if (payload_len != len - FACTS_HDR_LEN - 8 || r.n_strs > payload_len / 4) {
         return NULL;
     }
     r.end = img + FACTS_HDR_LEN + payload_len;

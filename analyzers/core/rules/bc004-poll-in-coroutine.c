@@ -6,7 +6,8 @@
  * coroutine_fn slots) finds each polling point: a BcPoll record (polling
  * macro expansion such as AIO_WAIT_WHILE) or a call to a polling_fn
  * (aio_poll and the config's polling_functions get that label).  One finding
- * per (coroutine, polling point), with the shortest path, at most 32 hops.
+ * per (coroutine, polling point), with the shortest path, at most 32 hops,
+ * at most BC_PATH_MAX_FOUND per coroutine (nearest first).
  * The primary location is the first call of the path, in the coroutine.
  *
  * Decisions (docs/rules/BC004.md): a path does not start with a direct call
@@ -75,7 +76,8 @@ static void run(const BcGraph *g, const BcConfig *cfg, BcFindings *out)
     Ctx c = { cfg, out };
     BcPollIndex polls = { 0 };
     BcSearch s = { .g = g, .polls = &polls, .enter = enter, .first = first,
-                   .found = found, .ctx = &c };
+                   .found = found, .ctx = &c,
+                   .max_found = BC_PATH_MAX_FOUND };
 
     bc_poll_index_build(&polls, g);
     bc_search_prepare(&s);

@@ -9,7 +9,8 @@
  *     any callees (coroutine or not) except functions labelled GRAPH_RDLOCK
  *     or GRAPH_WRLOCK, which are checked on their own (so a poll deep under
  *     a chain of GRAPH_RDLOCK functions is reported once, where it is);
- *     the shortest path per (function, polling point), at most 32 hops,
+ *     the shortest path per (function, polling point), at most 32 hops and
+ *     BC_PATH_MAX_FOUND per function,
  *     primary location = the locked call.
  * A coroutine_mixed_fn callee is not entered when the search starts in a
  * coroutine: in coroutine context a mixed function takes its coroutine
@@ -99,7 +100,8 @@ static void run(const BcGraph *g, const BcConfig *cfg, BcFindings *out)
     Ctx c = { cfg, out, false };
     BcPollIndex polls = { 0 };
     BcSearch s = { .g = g, .polls = &polls, .enter = enter, .first = first,
-                   .found = found, .ctx = &c };
+                   .found = found, .ctx = &c,
+                   .max_found = BC_PATH_MAX_FOUND };
 
     bc_poll_index_build(&polls, g);
     bc_search_prepare(&s);      /* with mixed functions entered: a superset */

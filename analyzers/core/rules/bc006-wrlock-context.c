@@ -57,7 +57,7 @@ static void run(const BcGraph *g, const BcConfig *cfg, BcFindings *out)
     }
     /* Same call seen as a call edge: the sink drops the duplicate finding. */
     bc_vec_foreach_const(&g->edges, e) {
-        if (e->kind == BC_EDGE_CALL &&
+        if (e->kind == BC_EDGE_CALL && cfg &&
             BC_CONFIG_HAS(cfg, wrlock_functions, bc_graph_node(g, e->to)->name)) {
             check(g, cfg, e->from, e->loc, e->lock_state, out);
         }

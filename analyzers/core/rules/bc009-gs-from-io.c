@@ -7,7 +7,8 @@
  * and io_or_gs functions but not through other io_code functions (they are
  * starts of their own, so a bad call is reported once, in the io_code
  * function closest to it).  One finding per (io_code function,
- * global_state function), shortest path, at most 32 hops; the primary
+ * global_state function), shortest path, at most 32 hops and
+ * BC_PATH_MAX_FOUND per start; the primary
  * location is the first call of the path.  docs/rules/BC009.md.
  */
 #include <stdlib.h>
@@ -58,7 +59,8 @@ static void found(const BcSearch *s, BcNodeId start, const uint32_t *edges, size
 static void run(const BcGraph *g, const BcConfig *cfg, BcFindings *out)
 {
     Ctx c = { cfg, out };
-    BcSearch s = { .g = g, .enter = enter, .is_target = is_target, .found = found, .ctx = &c };
+    BcSearch s = { .g = g, .enter = enter, .is_target = is_target, .found = found, .ctx = &c,
+                   .max_found = BC_PATH_MAX_FOUND };
 
     bc_search_prepare(&s);
     for (BcNodeId id = 0; id < g->nodes.n; id++) {

@@ -239,6 +239,11 @@ static size_t path_to(const BcSearch *s, BcNodeId start, BcNodeId id, uint32_t *
     return n;
 }
 
+static bool search_full(const BcSearch *s)
+{
+    return s->max_found && s->n_found >= s->max_found;
+}
+
 /* First time the search reaches @id through edge @e: report or enqueue. */
 static void visit(BcSearch *s, BcNodeId start, BcNodeId id, uint32_t e, size_t *tail,
                   uint32_t *buf)
@@ -251,6 +256,7 @@ static void visit(BcSearch *s, BcNodeId start, BcNodeId id, uint32_t e, size_t *
     s->depth[id] = s->g->edges.v[e].from == start ? 1 : s->depth[s->g->edges.v[e].from] + 1;
     if (is_target(s, n)) {
         len = path_to(s, start, id, buf);
+        s->n_found++;
         s->found(s, start, buf, len, NULL, id);
         return;
     }
@@ -259,8 +265,9 @@ static void visit(BcSearch *s, BcNodeId start, BcNodeId id, uint32_t e, size_t *
     }
     s->queue[(*tail)++] = id;
     for (uint32_t i = n_points(s->polls, id) ? s->polls->begin[id] : 0;
-         n_points(s->polls, id) && i < s->polls->begin[id + 1]; i++) {
+         n_points(s->polls, id) && i < s->polls->begin[id + 1] && !search_full(s); i++) {
         len = path_to(s, start, id, buf);
+        s->n_found++;
         s->found(s, start, buf, len, &s->polls->v[i], id);
     }
 }
@@ -276,21 +283,22 @@ void bc_search_from(BcSearch *s, BcNodeId start)
         abort();
     }
     s->cur++;
+    s->n_found = 0;
     s->stamp[start] = s->cur;
-    for (uint32_t i = 0; i < bc_graph_node(g, start)->n_out; i++) {
+    for (uint32_t i = 0; i < bc_graph_node(g, start)->n_out && !search_full(s); i++) {
         const BcEdge *e = bc_graph_out_edge(g, start, i);
         if (e->kind != BC_EDGE_POINTS_TO && s->useful[e->to] && s->stamp[e->to] != s->cur &&
             (!s->first || s->first(s, start, e))) {
             visit(s, start, e->to, (uint32_t)(e - g->edges.v), &tail, buf);
         }
     }
-    while (head < tail) {
+    while (head < tail && !search_full(s)) {
         BcNodeId x = s->queue[head++];
         const BcNode *n = bc_graph_node(g, x);
         if (s->depth[x] >= max) {
             continue;
         }
-        for (uint32_t i = 0; i < n->n_out; i++) {
+        for (uint32_t i = 0; i < n->n_out && !search_full(s); i++) {
             const BcEdge *e = bc_graph_out_edge(g, x, i);
             if (follows(n, e) && s->useful[e->to] && s->stamp[e->to] != s->cur) {
                 visit(s, start, e->to, (uint32_t)(e - g->edges.v), &tail, buf);

@@ -82,6 +82,13 @@ void bc_poll_index_free(BcPollIndex *x);
 
 /* ---- shortest paths ------------------------------------------------------------ */
 
+/*
+ * Path rules report at most this many targets per start function, nearest
+ * first: a start that reaches more has one bug reported many times over,
+ * and the search stays bounded on dense graphs.
+ */
+#define BC_PATH_MAX_FOUND 16
+
 typedef struct BcSearch BcSearch;
 struct BcSearch {
     const BcGraph *g;
@@ -97,7 +104,9 @@ struct BcSearch {
                   const BcPollPoint *poll, BcNodeId target);
     void *ctx;
     unsigned max_depth;        /* hops; 0 = 32 */
+    unsigned max_found;        /* per start, nearest first; 0 = unlimited */
     /* private */
+    unsigned n_found;
     uint8_t *useful;
     uint32_t *stamp, *parent, *depth, *queue, cur;
 };

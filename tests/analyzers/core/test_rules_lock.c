@@ -8,6 +8,7 @@
 #include <cmocka.h>
 #include <string.h>
 #include "fixture.h"
+#include "rules.h"
 
 static BcFindings *run1(BcTuFacts *t, int rule)
 {
@@ -159,6 +160,27 @@ static void bc007_silent_annotated_caller(void **state)
     fx_findings_free(f);
 }
 
+/* The plugin may run rules without a config: defaults, no crash. */
+static void rules_run_without_config(void **state)
+{
+    BcTuFacts *t = fx_tu("a.c");
+    BcFindings f;
+    (void)state;
+    fx_def(t, "co_fn", 1, "coroutine_fn");
+    fx_lock(t, "co_fn", BC_LOCK_OP_WRLOCK, 2, 0);
+    fx_call(t, "co_fn", "bdrv_graph_wrlock", 2, 0, false);
+    fx_call(t, "co_fn", "needs_rd", 3, 0, false);
+    fx_def(t, "needs_rd", 10, "graph_rdlock");
+    BcGraph *g = bc_graph_build(&t, 1, NULL);
+    bc_findings_init(&f);
+    bc_rules_run(g, NULL, NULL, &f);
+    assert_int_equal(fx_count_at(&f, 6, 2), 1);
+    assert_int_equal(fx_count_at(&f, 7, 3), 1);
+    assert_int_equal(fx_first(&f, 6)->severity, BC_SEV_WARNING);
+    bc_findings_destroy(&f);
+    bc_graph_free(g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -171,6 +193,7 @@ int main(void)
         cmocka_unit_test(bc007_through_pointer),
         cmocka_unit_test(bc007_silent_lock_held),
         cmocka_unit_test(bc007_silent_annotated_caller),
+        cmocka_unit_test(rules_run_without_config),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -159,6 +159,24 @@ static void bc004_silent_beyond_bound(void **state)
     fx_findings_free(f);
 }
 
+/* One coroutine reaching many polling points: nearest 16 reported. */
+static void bc004_capped_per_start(void **state)
+{
+    BcTuFacts *t = fx_tu("a.c");
+    char name[16];
+    (void)state;
+    fx_def(t, "co_fn", 1, CO);
+    for (int i = 0; i < 20; i++) {
+        snprintf(name, sizeof(name), "h%d", i);
+        fx_def(t, name, 100 + i, NULL);
+        fx_call(t, "co_fn", name, 2 + i, 0, false);
+        fx_poll(t, name, "AIO_WAIT_WHILE", 200 + i, 0);
+    }
+    BcFindings *f = run1(t, 4);
+    assert_int_equal(fx_count(f, 4), 16);
+    fx_findings_free(f);
+}
+
 /* ---- BC005 ---------------------------------------------------------------- */
 
 static void bc005_poll_with_lock_held(void **state)
@@ -271,6 +289,7 @@ int main(void)
         cmocka_unit_test(bc004_silent_non_coroutine_or_mixed),
         cmocka_unit_test(bc004_silent_direct_wrapper_and_coroutine_callee),
         cmocka_unit_test(bc004_silent_beyond_bound),
+        cmocka_unit_test(bc004_capped_per_start),
         cmocka_unit_test(bc005_poll_with_lock_held),
         cmocka_unit_test(bc005_guard_across_call),
         cmocka_unit_test(bc005_rdlock_function_calls_poller),

@@ -1,0 +1,32 @@
+/* BC003 (a): a coroutine_fn vtable slot receives a plain function. */
+#include <blkcheck/annotations.h>
+#include "corpus.h"
+
+static int null_flush(BlockDriverState *bs)
+{
+    return 0;
+}
+
+static int coroutine_fn null_co_preadv(BlockDriverState *bs, long off, long n)
+{
+    return 0;
+}
+
+static int coroutine_mixed_fn null_co_flush_mixed(BlockDriverState *bs)
+{
+    return 0;
+}
+
+static const BlockDriver bdrv_null = {
+    .format_name = "null",
+    .bdrv_co_preadv = null_co_preadv,           // expect-not: BC003
+    .bdrv_co_flush = null_flush,                // expect: BC003
+};
+
+/* Near miss: a coroutine_mixed_fn may sit in a coroutine_fn slot. */
+static const BlockDriver bdrv_null2 = {
+    .format_name = "null2",
+    .bdrv_co_flush = null_co_flush_mixed,       // expect-not: BC003
+};
+
+const BlockDriver *drivers[] = { &bdrv_null, &bdrv_null2 };

@@ -1,0 +1,30 @@
+/* BC004: a coroutine polls directly or through plain helpers. */
+#include <blkcheck/annotations.h>
+#include "corpus.h"
+
+void coroutine_fn co_poll_once(BlockDriverState *bs)
+{
+    aio_poll(bs->ctx, 1);                       // expect: BC004
+}
+
+static void wait_idle(BlockDriverState *bs)
+{
+    AIO_WAIT_WHILE(bs->ctx, bs->in_flight > 0); // expect-not: BC004
+}
+
+static void drain_node(BlockDriverState *bs)
+{
+    wait_idle(bs);
+}
+
+void coroutine_fn co_drain(BlockDriverState *bs)
+{
+    bs->in_flight++;
+    drain_node(bs);                             // expect: BC004
+}
+
+/* Near miss: plain code may poll. */
+void drain_sync(BlockDriverState *bs)
+{
+    drain_node(bs);                             // expect-not: BC004
+}

@@ -1,0 +1,41 @@
+/* BC004 through a plain vtable slot (designated initializer). */
+#include <blkcheck/annotations.h>
+#include "corpus.h"
+
+static void poll_close(BlockDriverState *bs)
+{
+    AIO_WAIT_WHILE(bs->ctx, bs->in_flight > 0);
+}
+
+static const BlockDriver bdrv_polling = {
+    .format_name = "polling",
+    .bdrv_close = poll_close,
+};
+
+void coroutine_fn co_close(BlockDriverState *bs)
+{
+    bs->drv->bdrv_close(bs);                    // expect: BC004
+}
+
+void close_sync(BlockDriverState *bs)
+{
+    bs->drv->bdrv_close(bs);                    // expect-not: BC004
+}
+
+/* Near miss: a callback slot whose only target does not poll. */
+typedef struct Notifier {
+    void (*notify)(void *opaque);
+} Notifier;
+
+static void quiet_notify(void *opaque)
+{
+}
+
+static Notifier quiet = { .notify = quiet_notify };
+
+void coroutine_fn co_notify(void *opaque)
+{
+    quiet.notify(opaque);                       // expect-not: BC004
+}
+
+const BlockDriver *polling = &bdrv_polling;

@@ -1,0 +1,13 @@
+/* start.c -> middle.c -> end.c -> aio_poll: reported at the first call. */
+#include <blkcheck/annotations.h>
+#include "chain.h"
+
+void coroutine_fn co_start(BlockDriverState *bs)
+{
+    chain_a(bs);                                // expect: BC004
+}
+
+void start_sync(BlockDriverState *bs)
+{
+    chain_a(bs);                                // expect-not: BC004
+}

@@ -1,0 +1,31 @@
+/* BC007 and cleanup-guard scope. */
+#include <blkcheck/annotations.h>
+#include "corpus.h"
+
+int coroutine_fn co_with(BlockDriverState *bs)
+{
+    int n = 0;
+    WITH_GRAPH_RDLOCK_GUARD() {
+        n = bdrv_child_count(bs);               // expect-not: BC007
+    }
+    return n + bdrv_child_count(bs);            // expect: BC007
+}
+
+int coroutine_fn co_block(BlockDriverState *bs)
+{
+    int n = 0;
+    {
+        GRAPH_RDLOCK_GUARD();
+        n = bdrv_child_count(bs);               // expect-not: BC007
+    }
+    return n + bdrv_child_count(bs);            // expect: BC007
+}
+
+int coroutine_fn co_explicit(BlockDriverState *bs)
+{
+    int n;
+    bdrv_graph_co_rdlock();
+    n = bdrv_child_count(bs);                   // expect-not: BC007
+    bdrv_graph_co_rdunlock();
+    return n;
+}

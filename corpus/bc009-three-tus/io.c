@@ -1,0 +1,14 @@
+#include <blkcheck/annotations.h>
+#include "x.h"
+
+void io_complete(BlockDriverState *bs)
+{
+    IO_CODE();
+    x_update(bs);                               // expect: BC009
+}
+
+void gs_complete(BlockDriverState *bs)
+{
+    GLOBAL_STATE_CODE();
+    x_update(bs);                               // expect-not: BC009
+}

@@ -1,0 +1,100 @@
+#!/bin/sh
+# run-case.sh BLKCHECK ROOT CASE - check one corpus case against its inline
+# expectations (DESIGN §7, corpus/README.md).
+#
+# CASE is a .c file (one TU) or a directory (every .c below it is a TU; the
+# directory is also on the include path).  Each TU is compiled as
+#   clang-14 -std=gnu11 -I ROOT/annotations/include -I ROOT/corpus/include
+# through a compile_commands.json written to a temp directory, then
+# `blkcheck check --no-cache --format json` runs there.  The set of
+# (file, line, rule) findings must equal the set of `// expect: BC00N ...`
+# markers in the case's .c/.h files; a finding on an `// expect-not:` line
+# of that rule is reported as a near miss that fired.
+# Exit 0 pass, 1 mismatch, 2 setup error.
+set -u
+LC_ALL=C; export LC_ALL
+bc=$1 root=$2 case=$3
+case "$bc" in /*) ;; *) bc=$(pwd)/$bc ;; esac
+clang=$(command -v clang-14 || command -v clang || echo clang)
+tmp=$(mktemp -d /tmp/bc-corpus-XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+command -v jq >/dev/null || { echo "jq not found"; exit 2; }
+
+case=$(cd "$(dirname "$case")" && pwd)/$(basename "$case")
+if [ -d "$case" ]; then
+    srcs=$(find "$case" -name '*.c' | sort)
+    files=$(find "$case" -name '*.c' -o -name '*.h' | sort)
+    extra_inc="-I$case"
+else
+    srcs=$case
+    files=$case
+    extra_inc=
+fi
+[ -n "$srcs" ] || { echo "no .c files in $case"; exit 2; }
+
+# compile_commands.json
+{
+    echo '['
+    sep=
+    for f in $srcs; do
+        printf '%s{"directory":"%s","file":"%s","command":"%s -std=gnu11 -I%s -I%s %s -c %s"}\n' \
+            "$sep" "$(dirname "$f")" "$f" "$clang" "$root/annotations/include" \
+            "$root/corpus/include" "$extra_inc" "$f"
+        sep=,
+    done
+    echo ']'
+} > "$tmp/compile_commands.json"
+
+# Expectations: FILE:LINE:RULE, one a line.  ($files is a list of paths;
+# corpus paths have no spaces.)
+# shellcheck disable=SC2086
+awk '
+    {
+        line = $0
+        while (match(line, /expect(-not)?:( *BC[0-9][0-9][0-9])+/)) {
+            m = substr(line, RSTART, RLENGTH)
+            line = substr(line, RSTART + RLENGTH)
+            neg = (m ~ /^expect-not/)
+            n = split(m, w, /[ :]+/)
+            for (i = 2; i <= n; i++) {
+                if (neg) print FILENAME ":" FNR ":" w[i] > NOTF
+                else print FILENAME ":" FNR ":" w[i]
+            }
+        }
+    }
+' NOTF="$tmp/expect-not" $files | sort -u > "$tmp/expect"
+touch "$tmp/expect-not"
+
+# Run blkcheck from the temp dir: no .blkcheck.json above it, so files
+# outside it are reported with absolute paths.
+(cd "$tmp" && "$bc" check -p "$tmp" --no-cache --no-progress --format json \
+    --output "$tmp/report.json") 2> "$tmp/stderr"
+rc=$?
+if [ "$rc" -ne 0 ] && [ "$rc" -ne 1 ]; then
+    echo "FAIL: blkcheck exited $rc"; cat "$tmp/stderr"; exit 1
+fi
+jq -r '.findings[] | "\(.file):\(.line):\(.rule)"' "$tmp/report.json" | sort -u > "$tmp/found" \
+    || { echo "FAIL: unreadable report"; exit 1; }
+
+status=0
+comm -23 "$tmp/expect" "$tmp/found" > "$tmp/missing"
+comm -13 "$tmp/expect" "$tmp/found" > "$tmp/extra"
+while IFS= read -r m; do
+    echo "MISSING: $m"; status=1
+done < "$tmp/missing"
+while IFS= read -r x; do
+    if grep -qxF "$x" "$tmp/expect-not"; then
+        echo "EXTRA (near miss fired): $x"
+    else
+        echo "EXTRA: $x"
+    fi
+    status=1
+done < "$tmp/extra"
+if [ "$status" -ne 0 ]; then
+    echo "--- blkcheck report (text)"
+    (cd "$tmp" && "$bc" check -p "$tmp" --no-cache --no-progress 2>&1)
+    echo "FAIL: $(basename "$case")"
+else
+    echo "PASS: $(basename "$case") ($(wc -l < "$tmp/expect") expected, $(wc -l < "$tmp/expect-not") near misses)"
+fi
+exit $status
