@@ -79,16 +79,23 @@ static void bh_push(AioContext *ctx, QEMUBH *bh)
     } while (!qatomic_cmpxchg_bool(&ctx->bh_list, &old, bh));
 }
 
-QEMUBH *aio_bh_new(AioContext *ctx, QEMUBHFunc *cb, void *opaque)
+static QEMUBH *bh_alloc(AioContext *ctx, QEMUBHFunc *cb, void *opaque, const char *who)
 {
     QEMUBH *bh = calloc(1, sizeof(*bh));
 
     if (!bh) {
-        async_die("aio_bh_new: out of memory", ctx);
+        async_die(who, ctx);
     }
     bh->ctx = ctx;
     bh->cb = cb;
     bh->opaque = opaque;
+    return bh;
+}
+
+QEMUBH *aio_bh_new(AioContext *ctx, QEMUBHFunc *cb, void *opaque)
+{
+    QEMUBH *bh = bh_alloc(ctx, cb, opaque, "aio_bh_new: out of memory");
+
     qemu_mutex_lock(&ctx->bh_all_lock);
     bh->all_next = ctx->bh_all;
     if (ctx->bh_all) {
@@ -142,14 +149,8 @@ void qemu_bh_delete(QEMUBH *bh)
 
 void aio_bh_schedule_oneshot(AioContext *ctx, QEMUBHFunc *cb, void *opaque)
 {
-    QEMUBH *bh = calloc(1, sizeof(*bh));
+    QEMUBH *bh = bh_alloc(ctx, cb, opaque, "aio_bh_schedule_oneshot: out of memory");
 
-    if (!bh) {
-        async_die("aio_bh_schedule_oneshot: out of memory", ctx);
-    }
-    bh->ctx = ctx;
-    bh->cb = cb;
-    bh->opaque = opaque;
     bh->flags = BH_PENDING | BH_SCHEDULED | BH_ONESHOT;
     bh_push(ctx, bh);
     aio_notify_pushed(ctx);

@@ -17,6 +17,8 @@
 #include "block/aio.h"
 #include "qemu/main-loop.h"
 #include "qemu/timer.h"
+#include "sysemu/iothread.h"
+#include <stdio.h>
 
 /*
  * A lost wake-up shows as a hang: SIGALRM ends the test program after
@@ -43,6 +45,30 @@ static inline int rt_group_teardown(void **state)
     (void)state;
     qemu_cleanup_main_loop();
     return 0;
+}
+
+/* Start @n IOThreads named PREFIX0, PREFIX1, ...  Returns: 0 or -1. */
+static inline int rt_iothreads_start(IOThread **v, int n, const char *prefix)
+{
+    const char *err = NULL;
+    char name[32];
+
+    for (int i = 0; i < n; i++) {
+        snprintf(name, sizeof(name), "%s%d", prefix, i);
+        v[i] = iothread_create(name, &err);
+        if (!v[i]) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Stop and join the IOThreads started by rt_iothreads_start(). */
+static inline void rt_iothreads_stop(IOThread **v, int n)
+{
+    for (int i = 0; i < n; i++) {
+        iothread_destroy(v[i]);
+    }
 }
 
 /* Returns: BLKCHECK_STRESS_SECONDS as a multiplier (default 0 = short run). */

@@ -31,28 +31,15 @@ static IOThread *iothreads[NR_IOTHREADS];
 
 static int setup_iothreads(void **state)
 {
-    const char *err = NULL;
-
     if (rt_group_setup(state)) {
         return -1;
     }
-    for (int i = 0; i < NR_IOTHREADS; i++) {
-        char name[16];
-
-        snprintf(name, sizeof(name), "iothread%d", i);
-        iothreads[i] = iothread_create(name, &err);
-        if (!iothreads[i]) {
-            return -1;
-        }
-    }
-    return 0;
+    return rt_iothreads_start(iothreads, NR_IOTHREADS, "iothread");
 }
 
 static int teardown_iothreads(void **state)
 {
-    for (int i = 0; i < NR_IOTHREADS; i++) {
-        iothread_destroy(iothreads[i]);
-    }
+    rt_iothreads_stop(iothreads, NR_IOTHREADS);
     return rt_group_teardown(state);
 }
 

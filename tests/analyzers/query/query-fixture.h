@@ -128,4 +128,21 @@ static inline char *fx_paths(const BcGraph *g, const char *expr, size_t limit, s
     return buf;
 }
 
+/* The fixture graph one test program shares: cmocka group set-up/teardown. */
+static BcGraph *g;
+
+static inline int fx_group_setup(void **state)
+{
+    (void)state;
+    g = fx_graph();
+    return 0;
+}
+
+static inline int fx_group_teardown(void **state)
+{
+    (void)state;
+    bc_graph_free(g);
+    return 0;
+}
+
 #endif

@@ -12,21 +12,6 @@
 #include "query-cmd.h"
 #include "graph-gen.h"
 
-static BcGraph *g;
-
-static int setup(void **state)
-{
-    (void)state;
-    g = fx_graph();
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    bc_graph_free(g);
-    return 0;
-}
 
 /* Run bc_query_main on a NULL-terminated argv; stdout text into *@text. */
 static int run(char **text, ...)
@@ -176,5 +161,5 @@ int main(void)
         cmocka_unit_test(test_text_graph),
         cmocka_unit_test(test_random_graph),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, fx_group_setup, fx_group_teardown);
 }

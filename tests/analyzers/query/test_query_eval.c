@@ -10,21 +10,6 @@
 
 #include "query-fixture.h"
 
-static BcGraph *g;
-
-static int setup(void **state)
-{
-    (void)state;
-    g = fx_graph();
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    bc_graph_free(g);
-    return 0;
-}
 
 static void nodes_are(const char *matcher, const char *want)
 {
@@ -250,5 +235,5 @@ int main(void)
         cmocka_unit_test(test_subgraph),
         cmocka_unit_test(test_evaluation_is_pure),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, fx_group_setup, fx_group_teardown);
 }
