@@ -129,17 +129,25 @@ static int fix_file(const Edit *e, size_t n)
 
 int bc_fix_apply(const BcFindings *f)
 {
-    Edit *edits = calloc(f->v.n + 1, sizeof(*edits));
-    size_t n = 0;
+    size_t n = 0, cap = 1;
     int total = 0;
+    Edit *edits;
 
+    /* A finding may carry several fix-its (BC010: definition and every
+     * declaration); applying only some would create a BC008 mismatch. */
+    for (size_t i = 0; i < f->v.n; i++) {
+        cap += bc_finding_n_fixits(&f->v.v[i]);
+    }
+    edits = calloc(cap, sizeof(*edits));
     if (!edits) {
         abort();
     }
     for (size_t i = 0; i < f->v.n; i++) {
-        const BcFixit *fx = f->v.v[i].fixit;
-        if (fx && fx->loc.file && fx->insert) {
-            edits[n++] = (Edit){ fx->loc.file, fx->loc.line, fx->loc.col, fx->insert };
+        for (uint32_t k = 0; k < bc_finding_n_fixits(&f->v.v[i]); k++) {
+            const BcFixit *fx = &f->v.v[i].fixit[k];
+            if (fx->loc.file && fx->insert) {
+                edits[n++] = (Edit){ fx->loc.file, fx->loc.line, fx->loc.col, fx->insert };
+            }
         }
     }
     qsort(edits, n, sizeof(*edits), cmp_edit);

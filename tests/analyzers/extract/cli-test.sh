@@ -111,6 +111,24 @@ C
     expect_rc 1 "$bc" check -p "$tmp" --no-cache --fix
     grep -q '^static int coroutine_fn helper(int x)$' "$tmp/fix.c" || fail "fix-it not applied"
     expect_rc 0 "$bc" check -p "$tmp" --no-cache ;;
+fix-declarations)
+    # BC010 carries one fix-it per declaration: all must be applied, or the
+    # re-run reports the declaration/definition mismatch (BC008).
+    cat > "$tmp/fix.c" <<'C'
+#include <blkcheck/annotations.h>
+int coroutine_fn leaf(int x);
+static int helper(int x);
+int coroutine_fn top(int x) { return helper(x); }
+static int helper(int x)
+{
+    return leaf(x);
+}
+C
+    compdb fix.c
+    expect_rc 1 "$bc" check -p "$tmp" --no-cache --fix
+    [ "$(grep -c '^static int coroutine_fn helper(int x)' "$tmp/fix.c")" = 2 ] ||
+        fail "fix-its not applied to both declaration and definition"
+    expect_rc 0 "$bc" check -p "$tmp" --no-cache ;;
 formats)
     compdb clean.c dirty.c
     expect_rc 1 "$bc" check -p "$tmp" --no-cache --format json --output "$tmp/r.json"
