@@ -1,7 +1,6 @@
 /* BC002 with the callee declared at block scope (valid C, rare): the
- * co_wrapper label is on that declaration only.  Known failure (see
- * tests/corpus/known-failures.txt): the front end does not record labels of
- * block-scope declarations, so the call is missed. */
+ * co_wrapper label is on that declaration only, so the front end must
+ * record labels of block-scope declarations too. */
 #include <blkcheck/annotations.h>
 #include "corpus.h"
 

@@ -352,6 +352,9 @@ static bool enter(BcWalk *w, BcFrame *fr)
     case CXCursor_VarDecl:
         bc_var_extract(b->t, fr->c, b->usr);
         break;
+    case CXCursor_FunctionDecl:
+        bc_local_function_decl(b->t, fr->c);
+        break;
     case CXCursor_DeclRefExpr:
         function_ref(b, fr->c);
         break;

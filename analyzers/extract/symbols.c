@@ -282,6 +282,15 @@ static void function_decl(BcTu *t, CXCursor fn)
     }
 }
 
+void bc_local_function_decl(BcTu *t, CXCursor fn)
+{
+    const char *usr = bc_cursor_usr(t, fn);
+
+    bc_symbol_of(t, fn, usr);
+    bc_decl_record(t, fn, BC_SYM_FUNCTION, usr);
+    function_params(t, fn);
+}
+
 static enum CXChildVisitResult record_visit(CXCursor c, CXCursor parent, CXClientData data)
 {
     BcTu *t = data;

@@ -132,7 +132,7 @@ C
 formats)
     compdb clean.c dirty.c
     expect_rc 1 "$bc" check -p "$tmp" --no-cache --format json --output "$tmp/r.json"
-    python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$tmp/r.json" || fail "bad JSON"
+    jq -e . "$tmp/r.json" >/dev/null || fail "bad JSON"
     grep -q BC001 "$tmp/r.json" || fail "JSON lacks the finding"
     expect_rc 1 "$bc" check -p "$tmp" --no-cache --format sarif --output "$tmp/r.sarif"
     grep -q '"2.1.0"' "$tmp/r.sarif" || fail "not SARIF 2.1.0" ;;
