@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "report.h"
 #include "rules.h"
 
@@ -189,4 +190,27 @@ void fx_dump(const BcFindings *f)
 {
     BcRunInfo info = { .tool_version = "test" };
     bc_report_write(stderr, BC_FORMAT_TEXT, f, &info);
+}
+
+char fx_tmp_path[64];
+
+int fx_tmpfile_setup(void **state)
+{
+    int fd;
+
+    (void)state;
+    strcpy(fx_tmp_path, "/tmp/bc-test-XXXXXX");
+    fd = mkstemp(fx_tmp_path);
+    if (fd < 0) {
+        return -1;
+    }
+    close(fd);
+    return 0;
+}
+
+int fx_tmpfile_teardown(void **state)
+{
+    (void)state;
+    unlink(fx_tmp_path);
+    return 0;
 }

@@ -46,6 +46,11 @@ size_t fx_count_at(const BcFindings *f, int rule, unsigned line);
 /* The first finding of @rule, or NULL. */
 const BcFinding *fx_first(const BcFindings *f, int rule);
 
+/* An empty temporary file for one test (cmocka setup/teardown). */
+extern char fx_tmp_path[64];
+int fx_tmpfile_setup(void **state);
+int fx_tmpfile_teardown(void **state);
+
 /* Print findings (for failing tests). */
 void fx_dump(const BcFindings *f);
 

@@ -14,27 +14,6 @@
 #include "baseline.h"
 #include "fixture.h"
 
-static char path[64];
-
-static int setup(void **state)
-{
-    int fd;
-    (void)state;
-    strcpy(path, "/tmp/bc-baseline-XXXXXX");
-    fd = mkstemp(path);
-    if (fd < 0) {
-        return -1;
-    }
-    close(fd);
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    unlink(path);
-    return 0;
-}
 
 /* Two calls to one coroutine_fn from one function, plus one elsewhere. */
 static BcFindings *code(unsigned shift, bool extra)
@@ -60,8 +39,8 @@ static void baseline_survives_line_shift(void **state)
     char *err = NULL;
     (void)state;
     assert_int_equal(old->v.n, 3);
-    assert_int_equal(bc_baseline_write(path, old), 0);
-    assert_int_equal(bc_baseline_load(path, &b, &err), 0);
+    assert_int_equal(bc_baseline_write(fx_tmp_path, old), 0);
+    assert_int_equal(bc_baseline_load(fx_tmp_path, &b, &err), 0);
     assert_null(err);
     assert_int_equal(now->v.n, 4);
     assert_int_equal(bc_baseline_filter(b, now), 3);
@@ -87,8 +66,8 @@ static void baseline_counts_occurrences(void **state)
         }
     }
     assert_int_equal(old->v.n, 2);
-    assert_int_equal(bc_baseline_write(path, old), 0);
-    assert_int_equal(bc_baseline_load(path, &b, &err), 0);
+    assert_int_equal(bc_baseline_write(fx_tmp_path, old), 0);
+    assert_int_equal(bc_baseline_load(fx_tmp_path, &b, &err), 0);
     assert_int_equal(bc_baseline_filter(b, now), 2);
     assert_int_equal(now->v.n, 1);
     assert_string_equal(now->v.v[0].function, "plain");
@@ -103,23 +82,23 @@ static void baseline_bad_files(void **state)
     char *err = NULL;
     FILE *fp;
     (void)state;
-    fp = fopen(path, "w");
+    fp = fopen(fx_tmp_path, "w");
     fputs("{\"version\": 1,\n \"findings\": [ {\"rule\": \"BC001\"} ]}", fp);
     fclose(fp);
-    assert_int_equal(bc_baseline_load(path, &b, &err), -EINVAL);
+    assert_int_equal(bc_baseline_load(fx_tmp_path, &b, &err), -EINVAL);
     assert_null(b);
     assert_non_null(strstr(err, "fingerprint"));
     free(err);
-    fp = fopen(path, "w");
+    fp = fopen(fx_tmp_path, "w");
     fputs("{\"version\": 1,\n \"findings\": [ ", fp);
     fclose(fp);
-    assert_int_equal(bc_baseline_load(path, &b, &err), -EINVAL);
-    assert_non_null(strstr(err, path));
+    assert_int_equal(bc_baseline_load(fx_tmp_path, &b, &err), -EINVAL);
+    assert_non_null(strstr(err, fx_tmp_path));
     free(err);
-    fp = fopen(path, "w");
+    fp = fopen(fx_tmp_path, "w");
     fputs("{\"version\": 2, \"findings\": []}", fp);
     fclose(fp);
-    assert_int_equal(bc_baseline_load(path, &b, &err), -EINVAL);
+    assert_int_equal(bc_baseline_load(fx_tmp_path, &b, &err), -EINVAL);
     free(err);
     assert_int_equal(bc_baseline_load("/nonexistent/baseline.json", &b, &err), -ENOENT);
     free(err);
@@ -128,9 +107,12 @@ static void baseline_bad_files(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(baseline_survives_line_shift, setup, teardown),
-        cmocka_unit_test_setup_teardown(baseline_counts_occurrences, setup, teardown),
-        cmocka_unit_test_setup_teardown(baseline_bad_files, setup, teardown),
+        cmocka_unit_test_setup_teardown(baseline_survives_line_shift, fx_tmpfile_setup,
+                                        fx_tmpfile_teardown),
+        cmocka_unit_test_setup_teardown(baseline_counts_occurrences, fx_tmpfile_setup,
+                                        fx_tmpfile_teardown),
+        cmocka_unit_test_setup_teardown(baseline_bad_files, fx_tmpfile_setup,
+                                        fx_tmpfile_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

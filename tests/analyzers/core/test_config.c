@@ -12,33 +12,13 @@
 #include <string.h>
 #include <unistd.h>
 #include "config.h"
+#include "fixture.h"
 #include "rules.h"
 
-static char path[64];
-
-static int setup(void **state)
-{
-    int fd;
-    (void)state;
-    strcpy(path, "/tmp/bc-config-XXXXXX");
-    fd = mkstemp(path);
-    if (fd < 0) {
-        return -1;
-    }
-    close(fd);
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    unlink(path);
-    return 0;
-}
 
 static void write_config(const char *text)
 {
-    FILE *fp = fopen(path, "w");
+    FILE *fp = fopen(fx_tmp_path, "w");
     fputs(text, fp);
     fclose(fp);
 }
@@ -50,10 +30,10 @@ static void expect_error(const char *text, int line, const char *needle)
     char *err = NULL, prefix[128];
 
     write_config(text);
-    assert_int_equal(bc_config_load(path, &c, &err), -EINVAL);
+    assert_int_equal(bc_config_load(fx_tmp_path, &c, &err), -EINVAL);
     assert_null(c);
     assert_non_null(err);
-    snprintf(prefix, sizeof(prefix), "%s:%d:", path, line);
+    snprintf(prefix, sizeof(prefix), "%s:%d:", fx_tmp_path, line);
     if (strncmp(err, prefix, strlen(prefix)) != 0 || !strstr(err, needle)) {
         fail_msg("got \"%s\", wanted prefix \"%s\" and \"%s\"", err, prefix, needle);
     }
@@ -104,7 +84,7 @@ static void config_load_valid(void **state)
                  "  \"severity\": { \"BC004\": \"error\", \"infer-coroutine-fn\": \"off\" },\n"
                  "  \"skip_paths\": [\"tests/*\"]\n"
                  "}\n");
-    assert_int_equal(bc_config_load(path, &c, &err), 0);
+    assert_int_equal(bc_config_load(fx_tmp_path, &c, &err), 0);
     assert_null(err);
     assert_string_equal(bc_config_canonical_label(c, "qemu_co"), "coroutine_fn");
     assert_int_equal(c->external_labels.n, 1);
@@ -195,10 +175,14 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(config_defaults),
-        cmocka_unit_test_setup_teardown(config_load_valid, setup, teardown),
-        cmocka_unit_test_setup_teardown(config_unknown_key_has_line, setup, teardown),
-        cmocka_unit_test_setup_teardown(config_wrong_types_have_line, setup, teardown),
-        cmocka_unit_test_setup_teardown(config_syntax_error_and_missing_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(config_load_valid, fx_tmpfile_setup,
+                                        fx_tmpfile_teardown),
+        cmocka_unit_test_setup_teardown(config_unknown_key_has_line, fx_tmpfile_setup,
+                                        fx_tmpfile_teardown),
+        cmocka_unit_test_setup_teardown(config_wrong_types_have_line, fx_tmpfile_setup,
+                                        fx_tmpfile_teardown),
+        cmocka_unit_test_setup_teardown(config_syntax_error_and_missing_file, fx_tmpfile_setup,
+                                        fx_tmpfile_teardown),
         cmocka_unit_test(config_qemu_sample_loads),
         cmocka_unit_test(rules_parse_lists),
     };
