@@ -40,9 +40,10 @@ static bool first(const BcSearch *s, BcNodeId start, const BcEdge *e)
              !bc_node_has(callee, BC_L_POLLING_FN));
 }
 
-static void report(const BcGraph *g, Ctx *c, BcNodeId start, const BcHop *hops, uint32_t n,
-                   const BcPollPoint *poll)
+static void report(const BcGraph *g, void *opaque, BcNodeId start, const BcHop *hops,
+                   uint32_t n, const BcPollPoint *poll)
 {
+    Ctx *c = opaque;
     const BcNode *s = bc_graph_node(g, start);
     char key[512];
     BcReport r = { .rule = 4, .loc = hops[0].loc, .function = s->name, .function_usr = s->usr,
@@ -61,14 +62,8 @@ static void report(const BcGraph *g, Ctx *c, BcNodeId start, const BcHop *hops, 
 static void found(const BcSearch *s, BcNodeId start, const uint32_t *edges, size_t n,
                   const BcPollPoint *poll, BcNodeId target)
 {
-    BcHop *hops = malloc((n + 1) * sizeof(*hops));
-
     (void)target;
-    if (!hops) {
-        abort();
-    }
-    report(s->g, s->ctx, start, hops, bc_path_hops(s->g, edges, n, poll, hops), poll);
-    free(hops);
+    bc_report_poll_path(s->g, s->ctx, start, edges, n, poll, report);
 }
 
 static void run(const BcGraph *g, const BcConfig *cfg, BcFindings *out)
@@ -87,8 +82,7 @@ static void run(const BcGraph *g, const BcConfig *cfg, BcFindings *out)
             continue;
         }
         for (uint32_t i = polls.begin[id]; i < polls.begin[id + 1]; i++) {
-            BcHop hop;
-            report(g, &c, id, &hop, bc_path_hops(g, NULL, 0, &polls.v[i], &hop), &polls.v[i]);
+            bc_report_poll_path(g, &c, id, NULL, 0, &polls.v[i], report);
         }
         bc_search_from(&s, id);
     }

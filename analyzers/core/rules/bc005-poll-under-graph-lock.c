@@ -47,9 +47,10 @@ static bool first(const BcSearch *s, BcNodeId start, const BcEdge *e)
            bc_node_has(bc_graph_node(s->g, start), BC_L_GRAPH_RDLOCK);
 }
 
-static void report(const BcGraph *g, Ctx *c, BcNodeId start, const BcHop *hops, uint32_t n,
-                   const BcPollPoint *poll)
+static void report(const BcGraph *g, void *opaque, BcNodeId start, const BcHop *hops,
+                   uint32_t n, const BcPollPoint *poll)
 {
+    Ctx *c = opaque;
     const BcNode *s = bc_graph_node(g, start);
     char key[512];
     BcReport r = { .rule = 5, .loc = hops[0].loc, .function = s->name, .function_usr = s->usr,
@@ -71,14 +72,8 @@ static void report(const BcGraph *g, Ctx *c, BcNodeId start, const BcHop *hops, 
 static void found(const BcSearch *s, BcNodeId start, const uint32_t *edges, size_t n,
                   const BcPollPoint *poll, BcNodeId target)
 {
-    BcHop *hops = malloc((n + 1) * sizeof(*hops));
-
     (void)target;
-    if (!hops) {
-        abort();
-    }
-    report(s->g, s->ctx, start, hops, bc_path_hops(s->g, edges, n, poll, hops), poll);
-    free(hops);
+    bc_report_poll_path(s->g, s->ctx, start, edges, n, poll, report);
 }
 
 /* Polling points of @id itself under the reader lock. */
@@ -88,9 +83,8 @@ static void check_direct(const BcGraph *g, Ctx *c, const BcPollIndex *polls, BcN
 
     for (uint32_t i = polls->begin[id]; i < polls->begin[id + 1]; i++) {
         const BcPollPoint *p = &polls->v[i];
-        BcHop hop;
         if (rdlock_fn || bc_lock_has_reader(p->lock_state)) {
-            report(g, c, id, &hop, bc_path_hops(g, NULL, 0, p, &hop), p);
+            bc_report_poll_path(g, c, id, NULL, 0, p, report);
         }
     }
 }

@@ -329,3 +329,15 @@ uint32_t bc_path_hops(const BcGraph *g, const uint32_t *edges, size_t n,
     }
     return k;
 }
+
+void bc_report_poll_path(const BcGraph *g, void *ctx, BcNodeId start, const uint32_t *edges,
+                         size_t n, const BcPollPoint *poll, BcPollReportFn *report)
+{
+    BcHop *hops = malloc((n + 1) * sizeof(*hops));
+
+    if (!hops) {
+        abort();
+    }
+    report(g, ctx, start, hops, bc_path_hops(g, edges, n, poll, hops), poll);
+    free(hops);
+}

@@ -124,5 +124,13 @@ void bc_search_free(BcSearch *s);
 uint32_t bc_path_hops(const BcGraph *g, const uint32_t *edges, size_t n,
                       const BcPollPoint *poll, BcHop *hops);
 
+/* How a poll rule (BC004, BC005) reports a path ending at a polling point. */
+typedef void BcPollReportFn(const BcGraph *g, void *ctx, BcNodeId start, const BcHop *hops,
+                            uint32_t n, const BcPollPoint *poll);
+/* Build the hops of @edges (@n of them, 0 for a poll in @start itself) and
+ * @poll, and hand them to @report. */
+void bc_report_poll_path(const BcGraph *g, void *ctx, BcNodeId start, const uint32_t *edges,
+                         size_t n, const BcPollPoint *poll, BcPollReportFn *report);
+
 
 #endif
