@@ -129,6 +129,19 @@ C
     [ "$(grep -c '^static int coroutine_fn helper(int x)' "$tmp/fix.c")" = 2 ] ||
         fail "fix-its not applied to both declaration and definition"
     expect_rc 0 "$bc" check -p "$tmp" --no-cache ;;
+non-utf8)
+    # A tree whose path is not UTF-8: findings are reported, JSON and SARIF
+    # stay valid (JSON replaces the bad bytes, SARIF percent-encodes them).
+    d=$(printf '%s/bad-\377\376' "$tmp")
+    mkdir "$d" && cp "$tmp/dirty.c" "$d/" || fail "cannot make the directory"
+    printf '[{"directory":"%s","file":"dirty.c","command":"clang -std=gnu11 -I%s -c dirty.c"}]\n' \
+        "$d" "$inc" > "$d/compile_commands.json"
+    expect_rc 1 "$bc" check -p "$d" --no-cache --no-progress
+    grep -q 'BC001' "$tmp/out" || fail "finding missing"
+    expect_rc 1 "$bc" check -p "$d" --no-cache --format json --output "$tmp/r.json"
+    jq -e '.findings | length == 1' "$tmp/r.json" >/dev/null || fail "bad JSON"
+    expect_rc 1 "$bc" check -p "$d" --no-cache --format sarif --output "$tmp/r.sarif"
+    grep -q '%FF%FE' "$tmp/r.sarif" || fail "SARIF URI not percent-encoded" ;;
 formats)
     compdb clean.c dirty.c
     expect_rc 1 "$bc" check -p "$tmp" --no-cache --format json --output "$tmp/r.json"
