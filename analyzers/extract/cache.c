@@ -6,13 +6,18 @@
  *
  * Layout: DIR/KEY.facts (bc_facts_save) and DIR/KEY.deps, a text file
  *
- *     blkcheck-deps 1
- *     <16 hex content hash> <absolute path>      one line per included file
+ *     blkcheck-deps 2
+ *     <16 hex content hash> <mtime ns> <size> <inode> <absolute path>
+ *                                                one line per included file
  *
  * KEY hashes the extractor version, the extraction-relevant config, the
- * compile directory and every argument.  A lookup rehashes the listed files
- * (each file once per run, memoized), so the check costs reading the
- * headers, not parsing them.  Only clean TUs are stored: a TU with errors
+ * compile directory and every argument.  A lookup first compares each listed
+ * file's stat (mtime, size, inode) with the recorded one; only a file whose
+ * stat differs is rehashed (once per run, memoized), so an unchanged tree
+ * costs one stat per header and a touched but unchanged file still hits.
+ * A file modified less than two seconds before it was recorded gets no stat
+ * (always rehashed): a later write in the same timestamp tick could
+ * otherwise go unnoticed.  Only clean TUs are stored: a TU with errors
  * is parsed again so its errors are reported again.  A file that changes
  * between being parsed and being hashed leaves a stale entry until the next
  * change; we accept that.
@@ -26,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include "cache.h"
 #include "strmap.h"
@@ -113,11 +119,10 @@ static uint64_t content_hash(const char *path, bool *ok)
     return h ^ total;
 }
 
-/* Memoized content hash of @path for this run.  Returns false if unreadable. */
-static bool file_hash(BcCache *c, const char *path, uint64_t *out)
+/* The memoized hash of @path for this run, if any. */
+static bool memo_get(BcCache *c, const char *path, uint64_t *out)
 {
     long i;
-    bool ok;
 
     pthread_mutex_lock(&c->lock);
     i = bc_strmap_get(c->memo, path);
@@ -125,22 +130,36 @@ static bool file_hash(BcCache *c, const char *path, uint64_t *out)
         *out = c->hashes.v[i];
     }
     pthread_mutex_unlock(&c->lock);
-    if (i >= 0) {
-        return *out != 0;
-    }
-    *out = content_hash(path, &ok);
-    if (!ok) {
-        *out = 0;
-    }
+    return i >= 0;
+}
+
+static void memo_put(BcCache *c, const char *path, uint64_t h)
+{
     char *key = strdup(path);
+
     if (!key) {
         abort();
     }
     pthread_mutex_lock(&c->lock);
     bc_vec_push(&c->keys, key);
     bc_strmap_put(c->memo, key, (long)c->hashes.n);
-    bc_vec_push(&c->hashes, *out);
+    bc_vec_push(&c->hashes, h);
     pthread_mutex_unlock(&c->lock);
+}
+
+/* Memoized content hash of @path for this run.  Returns false if unreadable. */
+static bool file_hash(BcCache *c, const char *path, uint64_t *out)
+{
+    bool ok;
+
+    if (memo_get(c, path, out)) {
+        return *out != 0;
+    }
+    *out = content_hash(path, &ok);
+    if (!ok) {
+        *out = 0;
+    }
+    memo_put(c, path, *out);
     return ok;
 }
 
@@ -248,7 +267,52 @@ char *bc_cache_default_dir(const char *build_dir)
     return strdup(path);
 }
 
-/* True if every file listed in the deps file @path still has its hash. */
+typedef struct FileStamp {
+    long long mtime_ns, size, ino;      /* all 0: no usable stamp */
+} FileStamp;
+
+static FileStamp file_stamp(const char *path)
+{
+    FileStamp st = { 0, 0, 0 };
+    struct stat sb;
+    struct timespec now;
+
+    if (stat(path, &sb) != 0 || clock_gettime(CLOCK_REALTIME, &now) != 0 ||
+        now.tv_sec - sb.st_mtim.tv_sec < 2) {
+        return st;
+    }
+    st.mtime_ns = (long long)sb.st_mtim.tv_sec * 1000000000LL + sb.st_mtim.tv_nsec;
+    st.size = (long long)sb.st_size;
+    st.ino = (long long)sb.st_ino;
+    return st;
+}
+
+static bool stamp_matches(const char *path, const FileStamp *want)
+{
+    struct stat sb;
+
+    return want->mtime_ns != 0 && stat(path, &sb) == 0 &&
+           (long long)sb.st_mtim.tv_sec * 1000000000LL + sb.st_mtim.tv_nsec == want->mtime_ns &&
+           (long long)sb.st_size == want->size && (long long)sb.st_ino == want->ino;
+}
+
+/* Does @path still have the content hashed as @want?  A matching stat
+ * answers without reading; the answer is memoized for the run. */
+static bool dep_unchanged(BcCache *c, const char *path, const FileStamp *st, uint64_t want)
+{
+    uint64_t have;
+
+    if (memo_get(c, path, &have)) {
+        return have != 0 && have == want;
+    }
+    if (stamp_matches(path, st)) {
+        memo_put(c, path, want);
+        return true;
+    }
+    return file_hash(c, path, &have) && have == want;
+}
+
+/* True if every file listed in the deps file @path still has its content. */
 static bool deps_unchanged(BcCache *c, const char *path)
 {
     FILE *f = fopen(path, "r");
@@ -258,18 +322,21 @@ static bool deps_unchanged(BcCache *c, const char *path)
     if (!f) {
         return false;
     }
-    ok = fgets(line, sizeof(line), f) && strcmp(line, "blkcheck-deps 1\n") == 0;
+    ok = fgets(line, sizeof(line), f) && strcmp(line, "blkcheck-deps 2\n") == 0;
     while (ok && fgets(line, sizeof(line), f)) {
-        char *sp = strchr(line, ' ');
         size_t len = strlen(line);
-        uint64_t want, have;
-        if (!sp || len < 2 || line[len - 1] != '\n') {
+        unsigned long long want;
+        FileStamp st;
+        int name = 0;
+
+        if (len < 2 || line[len - 1] != '\n' ||
+            sscanf(line, "%llx %lld %lld %lld %n", &want, &st.mtime_ns, &st.size, &st.ino,
+                   &name) != 4 || name == 0) {
             ok = false;
             break;
         }
         line[len - 1] = '\0';
-        want = strtoull(line, NULL, 16);
-        ok = file_hash(c, sp + 1, &have) && have == want;
+        ok = dep_unchanged(c, line + name, &st, want);
     }
     fclose(f);
     return ok;
@@ -299,11 +366,14 @@ static bool write_deps(BcCache *c, const BcTuFacts *f, const char *path)
     if (!out) {
         return false;
     }
-    fputs("blkcheck-deps 1\n", out);
+    fputs("blkcheck-deps 2\n", out);
     for (size_t i = 0; i < f->files.n && ok; i++) {
+        FileStamp st = file_stamp(f->files.v[i]);
         uint64_t h;
+
         ok = file_hash(c, f->files.v[i], &h) && !strchr(f->files.v[i], '\n');
-        fprintf(out, "%016llx %s\n", (unsigned long long)h, f->files.v[i]);
+        fprintf(out, "%016llx %lld %lld %lld %s\n", (unsigned long long)h, st.mtime_ns,
+                st.size, st.ino, f->files.v[i]);
     }
     ok = fclose(out) == 0 && ok;
     if (ok && rename(tmp, path) == 0) {
