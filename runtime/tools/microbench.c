@@ -6,7 +6,8 @@
  *
  * Figures: coroutine yield+enter round trip; create+enter+terminate from
  * the pool; uncontended CoMutex lock+unlock; BH schedule+run in one
- * thread; cross-thread aio_co_wake round trip (no target: reported only).
+ * thread; cross-thread aio_co_wake round trip (no target: reported only);
+ * graph reader lock rdlock+rdunlock fast path (no writer).
  *
  * Usage: mqblk-microbench [-r RUNS] [-n SCALE] [-b BACKEND]
  *   -r RUNS     runs per figure (default 7), the median is printed
@@ -22,6 +23,7 @@
 
 #include "block/aio.h"
 #include "block/aio-wait.h"
+#include "block/graph-lock.h"
 #include "qemu/atomic.h"
 #include "qemu/coroutine.h"
 #include "qemu/coroutine-lock.h"
@@ -103,6 +105,32 @@ static double bench_comutex(void)
 {
     qemu_coroutine_enter(qemu_coroutine_create(comutex_entry, NULL));
     return comutex_result;
+}
+
+/* ---- graph reader lock ------------------------------------------------------------ */
+
+static double graph_rdlock_result;
+
+static void coroutine_fn graph_rdlock_entry(void *opaque)
+{
+    long n = 10000000 * scale;
+    int64_t t0;
+
+    (void)opaque;
+    bdrv_graph_co_rdlock();                     /* register this thread's counter */
+    bdrv_graph_co_rdunlock();
+    t0 = qemu_clock_get_ns();
+    for (long i = 0; i < n; i++) {
+        bdrv_graph_co_rdlock();
+        bdrv_graph_co_rdunlock();
+    }
+    graph_rdlock_result = (double)(qemu_clock_get_ns() - t0) / n;
+}
+
+static double bench_graph_rdlock(void)
+{
+    qemu_coroutine_enter(qemu_coroutine_create(graph_rdlock_entry, NULL));
+    return graph_rdlock_result;
 }
 
 /* ---- BH schedule + run --------------------------------------------------------------- */
@@ -250,5 +278,6 @@ int main(int argc, char **argv)
     report("comutex_lock_unlock_uncontended", bench_comutex, runs, 20);
     report("bh_schedule_run_one_thread", bench_bh, runs, 50);
     report("aio_co_wake_cross_thread_round_trip", bench_cross_thread, runs, 0);
+    report("graph_rdlock_rdunlock_fast_path", bench_graph_rdlock, runs, 20);
     return 0;
 }
