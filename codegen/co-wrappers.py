@@ -303,6 +303,28 @@ def include_path(header, clang_args):
     return best if best else real
 
 
+def emit_arg_struct(out, f, s, first_field):
+    """The argument struct: @first_field, the return slot, every parameter."""
+    out.append("typedef struct %s {" % s)
+    out.append("    %s;" % first_field)
+    if not f.ret_void:
+        out.append("    %s;" % type_str(f.ret_var, "cw_ret"))
+    for t, n in f.params:
+        out.append("    %s;" % type_str(t, n))
+    out.append("} %s;" % s)
+    out.append("")
+
+
+def emit_twin_call(out, f, twin, lock_pair):
+    """Call @twin with the struct's arguments, inside @lock_pair if any."""
+    if lock_pair:
+        out.append("    %s();" % lock_pair[0])
+    call = "%s(%s)" % (twin, ", ".join("cw_s->%s" % n for _, n in f.params))
+    out.append("    %s%s;" % ("" if f.ret_void else "cw_s->cw_ret = ", call))
+    if lock_pair:
+        out.append("    %s();" % lock_pair[1])
+
+
 def emit_co_wrapper(out, f, twin):
     mixed, lock = CO_WRAPPERS[f.marker]
     s = "CoWrapper_%s" % f.name
@@ -311,24 +333,12 @@ def emit_co_wrapper(out, f, twin):
     sig = ", ".join(type_str(t, n) for t, n in f.params) or "void"
 
     out.append("/* %s: %s %s() -> %s() */" % (f.loc, f.marker, f.name, twin))
-    out.append("typedef struct %s {" % s)
-    out.append("    bool cw_done;")
-    if not f.ret_void:
-        out.append("    %s;" % type_str(f.ret_var, "cw_ret"))
-    for t, n in f.params:
-        out.append("    %s;" % type_str(t, n))
-    out.append("} %s;" % s)
-    out.append("")
+    emit_arg_struct(out, f, s, "bool cw_done")
     out.append("static void coroutine_fn %s(void *opaque)" % entry)
     out.append("{")
     out.append("    %s *cw_s = opaque;" % s)
     out.append("")
-    if lock:
-        out.append("    %s();" % CO_LOCK[lock][0])
-    call = "%s(%s)" % (twin, ", ".join("cw_s->%s" % n for _, n in f.params))
-    out.append("    %s%s;" % ("" if f.ret_void else "cw_s->cw_ret = ", call))
-    if lock:
-        out.append("    %s();" % CO_LOCK[lock][1])
+    emit_twin_call(out, f, twin, CO_LOCK[lock] if lock else None)
     out.append("    /* @cw_s may be gone as soon as cw_done is set. */")
     out.append("    __atomic_store_n(&cw_s->cw_done, true, __ATOMIC_RELEASE);")
     out.append("    aio_wait_kick();")
@@ -381,25 +391,13 @@ def emit_no_co_wrapper(out, f, twin):
     sig = ", ".join(type_str(t, n) for t, n in f.params) or "void"
 
     out.append("/* %s: %s %s() -> %s() */" % (f.loc, f.marker, f.name, twin))
-    out.append("typedef struct %s {" % s)
-    out.append("    Coroutine *cw_co;")
-    if not f.ret_void:
-        out.append("    %s;" % type_str(f.ret_var, "cw_ret"))
-    for t, n in f.params:
-        out.append("    %s;" % type_str(t, n))
-    out.append("} %s;" % s)
-    out.append("")
+    emit_arg_struct(out, f, s, "Coroutine *cw_co")
     out.append("static void no_coroutine_fn %s(void *opaque)" % bh)
     out.append("{")
     out.append("    %s *cw_s = opaque;" % s)
     out.append("    Coroutine *cw_co = cw_s->cw_co;")
     out.append("")
-    if lock:
-        out.append("    %s();" % MAIN_LOCK[lock][0])
-    call = "%s(%s)" % (twin, ", ".join("cw_s->%s" % n for _, n in f.params))
-    out.append("    %s%s;" % ("" if f.ret_void else "cw_s->cw_ret = ", call))
-    if lock:
-        out.append("    %s();" % MAIN_LOCK[lock][1])
+    emit_twin_call(out, f, twin, MAIN_LOCK[lock] if lock else None)
     out.append("    /* @cw_s may be gone as soon as the coroutine runs again. */")
     out.append("    aio_co_wake(cw_co);")
     out.append("}")
