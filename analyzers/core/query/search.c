@@ -192,19 +192,30 @@ static BcQueryPath build_path(const Search *s, const Start *st)
     return path;
 }
 
+/* Set up @s and run the backward pass; on failure @s is already freed. */
+static int search_start(Search *s, const BcQuery *q, const BcGraph *g, BcQueryError *err)
+{
+    int rc = search_init(s, q, g, err);
+
+    if (rc < 0) {
+        search_free(s);
+        return rc;
+    }
+    search_backward(s);
+    return 0;
+}
+
 int bc_query_paths(const BcQuery *q, const BcGraph *g, size_t limit,
                    BcQueryPaths *out, BcQueryError *err)
 {
     Search s;
     Start *starts;
-    int rc = search_init(&s, q, g, err);
+    int rc;
 
     memset(out, 0, sizeof(*out));
-    if (rc < 0) {
-        search_free(&s);
+    if ((rc = search_start(&s, q, g, err)) < 0) {
         return rc;
     }
-    search_backward(&s);
     starts = xmalloc(s.nn * sizeof(Start));
     out->n_total = collect_starts(&s, starts);
     qsort(starts, out->n_total, sizeof(Start), start_cmp);
@@ -284,14 +295,12 @@ int bc_query_subgraph(const BcQuery *q, const BcGraph *g,
                       BcQuerySubgraph *out, BcQueryError *err)
 {
     Search s;
-    int rc = search_init(&s, q, g, err);
+    int rc;
 
     memset(out, 0, sizeof(*out));
-    if (rc < 0) {
-        search_free(&s);
+    if ((rc = search_start(&s, q, g, err)) < 0) {
         return rc;
     }
-    search_backward(&s);
     out->nodes = bc_qset_new(g->nodes.n);
     out->edges = bc_qset_new(g->edges.n);
     search_forward(&s, out);
