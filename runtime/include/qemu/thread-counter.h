@@ -1,0 +1,66 @@
+/*
+ * qemu/thread-counter.h - a counter split into per-thread slots
+ *
+ * Many threads add to the counter at high rates; rarely one thread needs
+ * the sum (a drain, a barrier, a graph writer).  Each thread adds to its
+ * own slot, padded to a cache line, so the fast path writes no line that
+ * another thread writes.  Threads get slots round-robin on first use; with
+ * more than THREAD_COUNTER_SLOTS threads two threads may share a slot,
+ * which stays correct (adds are atomic) and only costs sharing.
+ *
+ * Ordering: thread_counter_add() is a sequentially consistent
+ * read-modify-write, so "add, then load a flag" on one side and "store the
+ * flag (seq_cst), then thread_counter_sum()" on the other cannot both miss
+ * each other (the Dekker pattern the request gate relies on).
+ * Context: any thread.
+ */
+#ifndef QEMU_THREAD_COUNTER_H
+#define QEMU_THREAD_COUNTER_H
+
+#include <stdalign.h>
+#include <stdint.h>
+
+#define THREAD_COUNTER_SLOTS 64
+#define THREAD_COUNTER_LINE  64
+
+typedef struct ThreadCounterSlot {
+    alignas(THREAD_COUNTER_LINE) int64_t value;
+} ThreadCounterSlot;
+
+typedef struct ThreadCounter {
+    ThreadCounterSlot slot[THREAD_COUNTER_SLOTS];
+} ThreadCounter;
+
+/* The calling thread's slot + 1; 0 until assigned.  Use the function. */
+extern __thread unsigned thread_counter_my_slot;
+
+/* Assign the calling thread a slot.  Returns: its index. */
+unsigned thread_counter_assign_slot(void);
+
+/* Returns: the calling thread's slot index, fixed for the thread's life. */
+static inline unsigned thread_counter_slot(void)
+{
+    unsigned s = thread_counter_my_slot;
+
+    return s ? s - 1 : thread_counter_assign_slot();
+}
+
+/* Add @delta to the calling thread's slot (seq_cst). */
+static inline void thread_counter_add(ThreadCounter *c, int64_t delta)
+{
+    __atomic_fetch_add(&c->slot[thread_counter_slot()].value, delta,
+                       __ATOMIC_SEQ_CST);
+}
+
+/* Returns: the sum of all slots (seq_cst loads). */
+static inline int64_t thread_counter_sum(const ThreadCounter *c)
+{
+    int64_t sum = 0;
+
+    for (int i = 0; i < THREAD_COUNTER_SLOTS; i++) {
+        sum += __atomic_load_n(&c->slot[i].value, __ATOMIC_SEQ_CST);
+    }
+    return sum;
+}
+
+#endif /* QEMU_THREAD_COUNTER_H */
