@@ -156,8 +156,10 @@ struct BlockDriver {
     int coroutine_fn GRAPH_RDLOCK_PTR (*bdrv_co_pwritev)(BlockDriverState *bs,
         int64_t offset, int64_t bytes, QEMUIOVector *qiov,
         BdrvRequestFlags flags);
-    /* Make every completed write stable (fdatasync).  NULL: nothing to do
-     * for this node; the generic layer then flushes its children. */
+    /* Make every completed write stable (fdatasync).  Set: the driver
+     * answers for this node and its children (a filter forwards to its
+     * child).  NULL: nothing to do for this node itself; the generic layer
+     * flushes every child. */
     int coroutine_fn GRAPH_RDLOCK_PTR (*bdrv_co_flush)(BlockDriverState *bs);
     /* -ENOTSUP: the generic layer writes a zeroed buffer (unless
      * BDRV_REQ_NO_FALLBACK). */
@@ -222,6 +224,15 @@ BdrvChild *bdrv_primary_child(BlockDriverState *bs) GRAPH_RDLOCK;
 /* Initialise / tear down bs->gate (io.c).  Main loop. */
 void bdrv_request_gate_init(BlockDriverState *bs);
 void bdrv_request_gate_destroy(BlockDriverState *bs);
+
+/*
+ * Keep an edge's parent quiesced exactly while its child node is drained:
+ * call bdrv_child_quiesce_attach() right after pointing @c->bs at a node
+ * (attach, replace) and bdrv_child_quiesce_detach() right before pointing
+ * it away (detach, replace).  Context: main loop, write lock held.
+ */
+void bdrv_child_quiesce_attach(BdrvChild *c) GRAPH_WRLOCK;
+void bdrv_child_quiesce_detach(BdrvChild *c) GRAPH_WRLOCK;
 
 /* Returns: requests inside @bs now (sum over threads).  Any thread. */
 int64_t bdrv_in_flight(BlockDriverState *bs);
