@@ -21,6 +21,7 @@ typedef struct ThreadPoolRequest {
     void *opaque;
     int ret;
     Coroutine *co;
+    AioContext *ctx;            /* co's context, referenced until woken */
     struct ThreadPoolRequest *next;
 } ThreadPoolRequest;
 
@@ -75,8 +76,16 @@ static void *worker_thread(void *opaque)
             pool.tail = NULL;
         }
         qemu_mutex_unlock(&pool.lock);
-        req->ret = req->fn(req->opaque);
-        aio_co_wake(req->co);           /* req is dead after this */
+        {
+            AioContext *ctx = req->ctx;
+
+            req->ret = req->fn(req->opaque);
+            /* req is dead once the coroutine runs, which may be before
+             * aio_co_enter() returns here; the reference keeps the context
+             * alive until then even if its thread is being destroyed. */
+            aio_co_enter(ctx, req->co);
+            aio_context_unref(ctx);
+        }
         qemu_mutex_lock(&pool.lock);
     }
     pool.nr_workers--;
@@ -91,11 +100,13 @@ int coroutine_fn thread_pool_submit_co(ThreadPoolFunc *fn, void *opaque)
                               .co = qemu_coroutine_self() };
     bool spawn = false;
 
-    if (!qemu_coroutine_get_aio_context(req.co)) {
+    req.ctx = qemu_coroutine_get_aio_context(req.co);
+    if (!req.ctx) {
         fprintf(stderr, "mqblk: thread_pool_submit_co: coroutine has no "
                 "AioContext to be woken in\n");
         abort();
     }
+    aio_context_ref(req.ctx);
     pthread_once(&pool_once, pool_init);
     qemu_mutex_lock(&pool.lock);
     pool.shutdown = false;
