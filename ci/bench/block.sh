@@ -138,7 +138,14 @@ if [ -n "$qemu_img" ]; then
 fi
 
 # ---- the rounds: both sides of every figure alternate ----------------------
-load_before=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
+# Machine facts for the header: load average and the share of time runnable
+# tasks waited for a CPU (PSI "some avg10"); both sides of a figure suffer
+# alike, but absolute numbers and thread scaling do not.
+machine() {
+    echo "load $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)," \
+         "cpu pressure $(sed -n 's/^some avg10=\([0-9.]*\).*/\1%/p' /proc/pressure/cpu 2>/dev/null || echo unknown)"
+}
+load_before=$(machine)
 null4k="--blockdev driver=null,size=1G --rw randread --bs 4k --iodepth 64"
 r=0
 while [ $r -lt "$rounds" ]; do
@@ -183,7 +190,7 @@ file_seq_ratio=$(ratio "$file_seq" "$file_peer")
 
 echo
 echo "mqblk-bench vs peer, $(nproc) CPUs, median of $rounds rounds of ${secs}s, $(date -u +%Y-%m-%dT%H:%MZ)"
-echo "load average before: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)"
+echo "before: $load_before; after: $(machine)"
 printf '%-44s %12s %12s %7s %7s\n' figure mqblk "peer" ratio target
 printf '%-44s %12s %12s %7s %7s\n' "null 4k randread qd64, 1 queue, main loop" "$null_mq" "$null_peer" "$null_ratio" 2.0
 printf '%-44s %12s %12s %7s %7s\n' "null latency-ns=1 (yield per request)" "$lat_mq" "$lat_peer" "$lat_ratio" -

@@ -33,12 +33,8 @@
 
 static const BlockDriver *const builtin_drivers[] = {
     &bdrv_null,
-#ifdef MQBLK_HAVE_FILE
     &bdrv_file,
-#endif
-#ifdef MQBLK_HAVE_THROTTLE
     &bdrv_throttle,
-#endif
 };
 
 #define BDRV_MAX_REGISTERED 32

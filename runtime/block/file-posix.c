@@ -137,8 +137,11 @@ static bool file_parse_options(BlockOpts *opts, const char **filename,
         error_prepend(errp, "driver 'file': ");
         return false;
     }
-    return (*aio)->available(errp) ||
-           (error_prepend(errp, "driver 'file': "), false);
+    if (!(*aio)->available(errp)) {
+        error_prepend(errp, "driver 'file': ");
+        return false;
+    }
+    return true;
 }
 
 static int file_open(BlockDriverState *bs, BlockOpts *opts, Error **errp)

@@ -327,6 +327,11 @@ void no_coroutine_fn TSA_NO_TSA bdrv_graph_wrunlock(void)
     }
 }
 
+bool bdrv_graph_writer_pending(void)
+{
+    return qatomic_load_acquire(&has_writer) != 0;
+}
+
 void TSA_NO_TSA assert_bdrv_graph_readable(void)
 {
     GRAPH_CHECK(qemu_in_main_thread() || reader_count() > 0, "no reader holds the graph lock");

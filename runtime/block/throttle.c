@@ -20,14 +20,23 @@
  * coroutines of any thread, many at once, holding the graph reader lock:
  * each takes `lock` only to account its request (no yield inside), then
  * sleeps with qemu_co_sleep_ns() in its own context for the wait it was
- * given, with the graph reader lock dropped, then forwards to bs->file.  Accounting reserves a start time, so
- * waiters start in the order they were accounted (FIFO) without a queue.
+ * given, still holding the graph reader lock, then forwards to bs->file.
+ * Accounting reserves a start time, so waiters start in the order they
+ * were accounted (FIFO) without a queue.
  *
- * Drain: the driver has no drain hook, so a sleeping request looks at
- * bdrv_is_drained() (also true while an ancestor or the child is drained)
- * every slice and, once drained, stops waiting: inserting or removing the
- * filter then takes one slice, not the whole backlog of waits.  The slice
- * grows with the number of waiters so that their wake-ups stay ~1000/s.
+ * Drain and graph writers: the driver has no drain hook, so a sleeping
+ * request looks at bdrv_is_drained() (also true while an ancestor or the
+ * child is drained) and bdrv_graph_writer_pending() every slice and, if
+ * either holds, stops waiting: inserting or removing the filter, or any
+ * graph change elsewhere, then waits one slice, not the whole backlog.
+ * The limits are exceeded for those requests.  The slice grows with the
+ * number of waiters so that their wake-ups stay ~1000/s.
+ *
+ * Why the sleep keeps the reader lock: dropping it would let a request
+ * wait for the lock while others wait for it (a barrier or
+ * read-modify-write holding the node exclusively waits for this request;
+ * readers queued behind that holder keep the writer out; the writer keeps
+ * this request out): a deadlock.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -40,7 +49,7 @@
 /* A waiter re-checks for a drain at least this often... */
 #define THROTTLE_SLICE_MIN_NS (20 * 1000 * 1000LL)
 /* ...and at most this rarely; in between, waiters * THROTTLE_SLICE_PER_WAITER. */
-#define THROTTLE_SLICE_MAX_NS (1000 * 1000 * 1000LL)
+#define THROTTLE_SLICE_MAX_NS (200 * 1000 * 1000LL)
 #define THROTTLE_SLICE_PER_WAITER_NS (1000 * 1000LL)
 
 typedef struct BDRVThrottleState {
@@ -135,17 +144,17 @@ static int64_t throttle_reserve_locked(BDRVThrottleState *s,
     return now + throttle_account(&s->ts, dir, (uint64_t)bytes, now);
 }
 
+/* Returns: true when sleeping on would hold up a drain or a graph writer. */
+static bool throttle_must_yield(BlockDriverState *bs)
+{
+    return bdrv_is_drained(bs) || bdrv_graph_writer_pending();
+}
+
 /*
  * Account a request of @bytes in direction @dir and sleep until the
- * buckets let it start, or until the node is drained.
- *
- * The graph reader lock is dropped for the sleep.  The lock is global: a
- * writer (any graph change, anywhere) waits for every reader and new
- * readers queue behind it, so a sleeper holding it would stall the main
- * loop and all I/O for the whole backlog.  Nothing the caller relies on can
- * change meanwhile: the request is in flight in @bs, so @bs and the edges
- * to and from it only change after a drain, which ends the sleep.  The
- * caller must hold the reader lock once, as every request path does.
+ * buckets let it start, or until the node is drained or a graph writer
+ * waits (the reader lock is global: a writer waits for every reader and
+ * new readers queue behind it, so a long sleeper would stall all I/O).
  * Context: coroutine only, any thread with an AioContext.
  */
 static void coroutine_fn GRAPH_RDLOCK
@@ -163,19 +172,17 @@ throttle_co_wait(BlockDriverState *bs, ThrottleDirection dir, int64_t bytes)
     deadline = throttle_reserve_locked(s, dir, bytes, now);
     qemu_mutex_unlock(&s->lock);
 
-    if (deadline <= now || bdrv_is_drained(bs)) {
+    if (deadline <= now || throttle_must_yield(bs)) {
         return;
     }
     slice = throttle_slice(__atomic_add_fetch(&s->waiters, 1,
                                               __ATOMIC_RELAXED));
-    bdrv_graph_co_rdunlock();
     do {
         int64_t left = deadline - now;
 
         qemu_co_sleep_ns(left < slice ? left : slice);
         now = qemu_clock_get_ns();
-    } while (now < deadline && !bdrv_is_drained(bs));
-    bdrv_graph_co_rdlock();
+    } while (now < deadline && !throttle_must_yield(bs));
     __atomic_sub_fetch(&s->waiters, 1, __ATOMIC_RELAXED);
 }
 

@@ -23,12 +23,14 @@
 #include <inttypes.h>
 #include <stdbool.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include "rt-test.h"
 #include "block/aio-stats.h"
 #include "block/aio-wait.h"
 #include "block/block_int.h"
+#include "block/thread-pool.h"
 #include "memtest-driver.h"
 #include "qemu/coroutine.h"
 #include "sysemu/block-backend.h"
@@ -177,6 +179,64 @@ static void check_short_qiov(BlockBackend *blk)
     assert_int_equal(sq.write_ret, -EINVAL);
 }
 
+/* ---- a callback request whose qiov is over the maximum length -------------- */
+
+static void check_huge_aio_qiov(BlockBackend *blk)
+{
+    /* Address space only: if the request got through, the first byte
+     * transferred would fault instead of scribbling over the heap. */
+    size_t len = BDRV_REQUEST_MAX_BYTES + 4096;
+    void *p = mmap(NULL, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS |
+                   MAP_NORESERVE, -1, 0);
+    QEMUIOVector qiov;
+    AioResult r = { 0 };
+
+    assert_true(p != MAP_FAILED);
+    qemu_iovec_init_buf(&qiov, p, len);
+    blk_aio_preadv(blk, 0, &qiov, 0, aio_result_cb, &r);
+    RT_POLL_UNTIL(qemu_get_aio_context(),
+                  __atomic_load_n(&r.done, __ATOMIC_SEQ_CST), 10000);
+    assert_int_equal(r.ret, -EINVAL);
+    r = (AioResult) { 0 };
+    blk_aio_pwritev(blk, 0, &qiov, 0, aio_result_cb, &r);
+    RT_POLL_UNTIL(qemu_get_aio_context(),
+                  __atomic_load_n(&r.done, __ATOMIC_SEQ_CST), 10000);
+    assert_int_equal(r.ret, -EINVAL);
+    munmap(p, len);
+}
+
+/* ---- misaligned discard and zeroes leave their neighbours alone ------------- */
+
+#define NB_OFF  (256 * 1024)
+#define NB_LEN  (3 * 4096)
+
+static void check_neighbours(BlockBackend *blk)
+{
+    static uint8_t pat[NB_LEN], got[NB_LEN];
+
+    for (int i = 0; i < NB_LEN; i++) {
+        pat[i] = (uint8_t)(i * 11 + 5);
+    }
+    assert_int_equal(blk_pwrite(blk, NB_OFF, NB_LEN, pat, 0), 0);
+
+    /* Discard: the range's contents are undefined afterwards, the bytes
+     * around it are not. */
+    assert_int_equal(blk_pdiscard(blk, NB_OFF + 100, 5000), 0);
+    assert_int_equal(blk_pread(blk, NB_OFF, NB_LEN, got, 0), 0);
+    assert_memory_equal(got, pat, 100);
+    assert_memory_equal(got + 5100, pat + 5100, NB_LEN - 5100);
+
+    /* Zeroes: exactly the range. */
+    assert_int_equal(blk_pwrite(blk, NB_OFF, NB_LEN, pat, 0), 0);
+    assert_int_equal(blk_pwrite_zeroes(blk, NB_OFF + 6000, 3000, 0), 0);
+    assert_int_equal(blk_pread(blk, NB_OFF, NB_LEN, got, 0), 0);
+    assert_memory_equal(got, pat, 6000);
+    for (int i = 6000; i < 9000; i++) {
+        assert_int_equal(got[i], 0);
+    }
+    assert_memory_equal(got + 9000, pat + 9000, NB_LEN - 9000);
+}
+
 /* ---- the request cases, for any backend of SIZE bytes ---------------------- */
 
 /*
@@ -238,6 +298,10 @@ static void bad_requests(BlockBackend *blk, bool has_data)
     assert_int_equal(aio_read_result(blk, 0, 512, 0), 0);
 
     check_short_qiov(blk);
+    check_huge_aio_qiov(blk);
+    if (has_data) {
+        check_neighbours(blk);
+    }
 
     /* Zero-length requests succeed, within the node and at its end. */
     assert_int_equal(blk_pread(blk, 0, 0, buf, 0), 0);
@@ -313,7 +377,9 @@ static void test_requests_memtest(void **state)
     blk_unref(blk);
 }
 
-static void requests_file(const char *aio)
+static bool direct_io_works(const char *path);
+
+static void requests_file(const char *aio, bool direct)
 {
     char path[300], opts[400];
     BlockBackend *blk;
@@ -321,7 +387,13 @@ static void requests_file(const char *aio)
     uint8_t buf[512];
 
     make_file(path, sizeof(path), SIZE);
-    snprintf(opts, sizeof(opts), "driver=file,filename=%s,aio=%s", path, aio);
+    if (direct && !direct_io_works(path)) {
+        printf("# SKIP O_DIRECT: not supported in %s\n", tmpdir);
+        unlink(path);
+        skip();
+    }
+    snprintf(opts, sizeof(opts), "driver=file,filename=%s,aio=%s,cache.direct=%s",
+             path, aio, direct ? "on" : "off");
     blk = try_open_blk(opts);
     if (!blk) {
         unlink(path);
@@ -347,13 +419,21 @@ static void requests_file(const char *aio)
 static void test_requests_file_threads(void **state)
 {
     (void)state;
-    requests_file("threads");
+    requests_file("threads", false);
 }
 
 static void test_requests_file_io_uring(void **state)
 {
     (void)state;
-    requests_file("io_uring");
+    requests_file("io_uring", false);
+}
+
+/* O_DIRECT: misaligned zeroes and discards take the generic layer's
+ * read-modify-write and trimming paths. */
+static void test_requests_file_direct(void **state)
+{
+    (void)state;
+    requests_file("io_uring", true);
 }
 
 /* ---- read-only nodes and no node ------------------------------------------------ */
@@ -401,10 +481,27 @@ static void test_read_only(void **state)
 
 /* ---- a file that shrinks under the driver ------------------------------------------ */
 
-static void shrink_file(const char *aio)
+static bool direct_io_works(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_DIRECT);
+
+    if (fd < 0) {
+        return false;
+    }
+    close(fd);
+    return true;
+}
+
+/*
+ * Shrink the file to @new_end while @aio (cached, or O_DIRECT with
+ * @direct) has it open.  With O_DIRECT an unaligned @new_end makes the
+ * kernel stop a read off alignment, the case file-driver.md names.
+ */
+static void shrink_file(const char *aio, bool direct, int64_t new_end)
 {
     char path[300], opts[400];
     static uint8_t orig[SIZE], buf[65536], pat[8192];
+    const int64_t probe = (new_end & ~4095LL) - 4096;
     BlockBackend *blk;
     int fd;
 
@@ -412,29 +509,38 @@ static void shrink_file(const char *aio)
     fd = open(path, O_RDONLY);
     assert_int_equal(pread(fd, orig, SIZE, 0), SIZE);
     close(fd);
-    snprintf(opts, sizeof(opts), "driver=file,filename=%s,aio=%s", path, aio);
+    if (direct && !direct_io_works(path)) {
+        printf("# SKIP shrink with O_DIRECT: not supported in %s\n", tmpdir);
+        unlink(path);
+        skip();
+    }
+    snprintf(opts, sizeof(opts), "driver=file,filename=%s,aio=%s,cache.direct=%s",
+             path, aio, direct ? "on" : "off");
     blk = try_open_blk(opts);
     if (!blk) {
         unlink(path);
         skip();
     }
-    assert_int_equal(truncate(path, SIZE / 4), 0);
+    assert_int_equal(truncate(path, new_end), 0);
 
     /* Wholly past the new end (within the old one): zeroes. */
     memset(buf, 0xcc, sizeof(buf));
     assert_int_equal(blk_pread(blk, SIZE / 2, 65536, buf, 0), 0);
     for (size_t i = 0; i < 65536; i++) {
         if (buf[i]) {
-            fail_msg("aio=%s: byte %zu past the new end reads 0x%x, not 0",
-                     aio, SIZE / 2 + i, buf[i]);
+            fail_msg("%s: byte %zu past the new end reads 0x%x, not 0",
+                     opts, SIZE / 2 + i, buf[i]);
         }
     }
     /* Straddling it: data up to the end, zeroes after. */
     memset(buf, 0xcc, sizeof(buf));
-    assert_int_equal(blk_pread(blk, SIZE / 4 - 4096, 8192, buf, 0), 0);
-    assert_memory_equal(buf, orig + SIZE / 4 - 4096, 4096);
-    for (size_t i = 4096; i < 8192; i++) {
-        assert_int_equal(buf[i], 0);
+    assert_int_equal(blk_pread(blk, probe, 16384, buf, 0), 0);
+    assert_memory_equal(buf, orig + probe, new_end - probe);
+    for (int64_t i = new_end - probe; i < 16384; i++) {
+        if (buf[i]) {
+            fail_msg("%s: byte %" PRId64 " past the new end %" PRId64
+                     " reads 0x%x, not 0", opts, probe + i, new_end, buf[i]);
+        }
     }
     /* The old end is still within the node's length, so no -EIO ... */
     assert_int_equal(blk_pread(blk, SIZE - 512, 512, buf, 0), 0);
@@ -460,13 +566,25 @@ static void shrink_file(const char *aio)
 static void test_shrink_threads(void **state)
 {
     (void)state;
-    shrink_file("threads");
+    shrink_file("threads", false, SIZE / 4);
 }
 
 static void test_shrink_io_uring(void **state)
 {
     (void)state;
-    shrink_file("io_uring");
+    shrink_file("io_uring", false, SIZE / 4 + 100);
+}
+
+static void test_shrink_direct_threads(void **state)
+{
+    (void)state;
+    shrink_file("threads", true, SIZE / 4 + 100);
+}
+
+static void test_shrink_direct_io_uring(void **state)
+{
+    (void)state;
+    shrink_file("io_uring", true, SIZE / 4 + 1000);
 }
 
 /* ---- open errors ----------------------------------------------------------------------- */
@@ -641,6 +759,7 @@ static int group_setup(void **state)
 static int group_teardown(void **state)
 {
     rmdir(tmpdir);
+    thread_pool_shutdown();     /* before the main context goes away */
     return rt_group_teardown(state);
 }
 
@@ -651,9 +770,12 @@ int main(void)
         cmocka_unit_test(test_requests_memtest),
         cmocka_unit_test(test_requests_file_threads),
         cmocka_unit_test(test_requests_file_io_uring),
+        cmocka_unit_test(test_requests_file_direct),
         cmocka_unit_test(test_read_only),
         cmocka_unit_test(test_shrink_threads),
         cmocka_unit_test(test_shrink_io_uring),
+        cmocka_unit_test(test_shrink_direct_threads),
+        cmocka_unit_test(test_shrink_direct_io_uring),
         cmocka_unit_test(test_open_errors),
     };
 

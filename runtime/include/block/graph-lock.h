@@ -81,6 +81,15 @@ void no_coroutine_fn polling_fn bdrv_graph_wrlock(void) TSA_ACQUIRE(graph_lock) 
 void no_coroutine_fn bdrv_graph_wrunlock(void) TSA_RELEASE(graph_lock) TSA_NO_TSA;
 
 /*
+ * Returns: true while the main loop waits for (or holds) the write lock.
+ * For readers that wait a long time while holding the reader lock (the
+ * throttle filter): they should finish early rather than stall the writer,
+ * and with it every new reader.  A hint: it may change right after.
+ * Context: any thread, any context.
+ */
+bool bdrv_graph_writer_pending(void);
+
+/*
  * Assert that the graph may be read: the caller is the main loop, or some
  * reader holds the lock (the counters cannot tell which coroutine; this is
  * a sanity check, TSA does the precise one).  Sums the counters under a
