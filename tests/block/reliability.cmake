@@ -13,7 +13,7 @@
 if(EXISTS ${PROJECT_SOURCE_DIR}/runtime/block/block.c)
   foreach(t stress crash badinput)
     set(extra)
-    if(t STREQUAL "badinput")
+    if(NOT t STREQUAL "crash")
       set(extra memtest-driver.c)
     endif()
     blkcheck_add_unit_test(test_block_${t}

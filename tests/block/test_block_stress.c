@@ -40,6 +40,7 @@
 #include "block/aio-wait.h"
 #include "block/block_int.h"
 #include "block/thread-pool.h"
+#include "memtest-driver.h"
 #include "qemu/coroutine.h"
 #include "sysemu/block-backend.h"
 
@@ -59,6 +60,7 @@ typedef struct Stress {
     int stop;
     int64_t verify_errors;
     int64_t io_errors;
+    int64_t graph_errors;       /* main-loop checks (drain, filters) */
     int64_t judged_reads;       /* other-owner reads checked exactly */
     int64_t racing_reads;       /* overlapped a write: not judged */
     int64_t aio_requests;
@@ -360,22 +362,111 @@ static void main_barrier_write(Stress *s, int block)
     free(buf);
 }
 
-/* Something disruptive between inserting and removing the filter. */
-static void main_disrupt(Stress *s, BlockDriverState *bs,
-                         BlockDriverState *filter, unsigned step)
+/*
+ * Main-loop checks record the first failure and let the run wind down
+ * (end the drained section, stop the jobs) instead of leaving the test
+ * function while IOThreads still use its stack.
+ */
+static bool main_check(Stress *s, bool ok, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static bool main_check(Stress *s, bool ok, const char *fmt, ...)
+{
+    char msg[200];
+    va_list ap;
+
+    if (ok) {
+        return true;
+    }
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    add(&s->graph_errors, 1);
+    report_error(s, "%s", msg);
+    return false;
+}
+
+/* Returns: the filter, or NULL (recorded) when the insertion failed. */
+static BlockDriverState *insert_throttle(Stress *s, BlockDriverState *bs)
+{
+    Error *err = NULL;
+    BlockDriverState *filter =
+        bdrv_insert_filter(bs, "driver=throttle,iops-total=100000", &err);
+
+    main_check(s, filter, "bdrv_insert_filter: %s",
+               filter ? "" : error_get_pretty(err));
+    error_free(err);
+    if (filter) {
+        main_check(s, root_of(s->blk) == filter,
+                   "bdrv_insert_filter: the backend's root is not the filter");
+    }
+    return filter;
+}
+
+/* A second filter above @lower.  Returns: it, or NULL (recorded). */
+static BlockDriverState *insert_throttle_above(Stress *s,
+                                               BlockDriverState *lower)
+{
+    Error *err = NULL;
+    BlockDriverState *upper =
+        bdrv_insert_filter(lower, "driver=throttle,iops-total=200000", &err);
+
+    main_check(s, upper, "bdrv_insert_filter above a filter: %s",
+               upper ? "" : error_get_pretty(err));
+    error_free(err);
+    return upper;
+}
+
+/* Take @filter out; afterwards the backend's root must be @root. */
+static bool remove_throttle(Stress *s, BlockDriverState *filter,
+                            BlockDriverState *root)
+{
+    Error *err = NULL;
+    int ret = bdrv_remove_filter(filter, &err);
+
+    main_check(s, ret == 0, "bdrv_remove_filter: %s",
+               ret == 0 ? "" : error_get_pretty(err));
+    error_free(err);
+    return ret == 0 &&
+           main_check(s, root_of(s->blk) == root, "bdrv_remove_filter: the "
+                      "backend's root is not node '%s'",
+                      bdrv_get_node_name(root));
+}
+
+/* Inside a drained section of @bs: nothing is in flight in @bs, also after
+ * some time in which the jobs keep submitting. */
+static bool expect_still_drained(Stress *s, BlockDriverState *bs,
+                                 const char *when)
+{
+    int64_t n = bdrv_in_flight(bs);
+
+    if (n == 0) {
+        main_loop_idle_ns(300000);
+        n = bdrv_in_flight(bs);
+    }
+    return main_check(s, n == 0, "%" PRId64 " requests in flight in drained "
+                      "node '%s' %s (backend in flight: %" PRId64 ")", n,
+                      bdrv_get_node_name(bs), when, blk_in_flight(s->blk));
+}
+
+/*
+ * Something disruptive between inserting and removing the filter.
+ * Returns: the filter now above @bs (step 6 replaces it; NULL when that
+ * failed).
+ */
+static BlockDriverState *main_disrupt(Stress *s, BlockDriverState *bs,
+                                      BlockDriverState *filter, unsigned step)
 {
     int ret;
 
-    switch (step % 6) {
+    switch (step % 8) {
     case 0:
         /* Nothing enters the node while it is drained, though requests
          * keep arriving at the backend.  (blk_in_flight() is not checked
          * here: a request arriving during the drain counts itself for a
          * moment before it sees the drain and backs out to wait.) */
         bdrv_drained_begin(bs);
-        assert_int_equal(bdrv_in_flight(bs), 0);
-        main_loop_idle_ns(500000);
-        assert_int_equal(bdrv_in_flight(bs), 0);
+        expect_still_drained(s, bs, "in a drained section");
         bdrv_drained_end(bs);
         break;
     case 1:
@@ -385,7 +476,7 @@ static void main_disrupt(Stress *s, BlockDriverState *bs,
         bdrv_drain_all();
         break;
     case 3:
-        main_barrier_write(s, MAIN_FIRST + (int)(step / 6) % MAIN_BLOCKS);
+        main_barrier_write(s, MAIN_FIRST + (int)(step / 7) % MAIN_BLOCKS);
         break;
     case 4:
         if ((ret = blk_flush(s->blk)) < 0) {
@@ -395,10 +486,36 @@ static void main_disrupt(Stress *s, BlockDriverState *bs,
     case 5:
         /* Drain the filter itself while it is in the graph. */
         bdrv_drained_begin(filter);
-        assert_int_equal(bdrv_in_flight(filter), 0);
+        expect_still_drained(s, filter, "(the filter) in a drained section");
         bdrv_drained_end(filter);
         break;
+    case 6:
+        /* Swap the filter inside the caller's drained section: the moved
+         * edges must keep the backend quiesced throughout (no request may
+         * slip into the drained node) and give the quiescence back at the
+         * end (or the jobs hang: watchdog). */
+        bdrv_drained_begin(bs);
+        if (remove_throttle(s, filter, bs)) {
+            expect_still_drained(s, bs, "after bdrv_remove_filter()");
+            filter = insert_throttle(s, bs);
+            if (filter) {
+                expect_still_drained(s, bs, "after bdrv_insert_filter()");
+            }
+        }
+        bdrv_drained_end(bs);
+        break;
+    case 7: {
+        /* Stack a second filter above the first, take the lower one out
+         * from under it, and carry on with the upper one. */
+        BlockDriverState *upper = insert_throttle_above(s, filter);
+
+        if (upper) {
+            filter = remove_throttle(s, filter, upper) ? upper : NULL;
+        }
+        break;
     }
+    }
+    return filter;
 }
 
 typedef struct MainStats {
@@ -412,24 +529,20 @@ static void main_loop_churn(Stress *s, BlockDriverState *bs, int64_t run_ns,
     int64_t end = qemu_clock_get_ns() + run_ns;
     unsigned step = 0;
 
-    while (qemu_clock_get_ns() < end) {
-        Error *err = NULL;
-        BlockDriverState *filter =
-            bdrv_insert_filter(bs, "driver=throttle,iops-total=100000", &err);
+    while (qemu_clock_get_ns() < end && !ld(&s->graph_errors)) {
+        BlockDriverState *filter = insert_throttle(s, bs);
 
         if (!filter) {
-            fail_msg("bdrv_insert_filter: %s", error_get_pretty(err));
+            break;
         }
         ms->inserts++;
-        assert_ptr_equal(root_of(s->blk), filter);
         main_loop_idle_ns(1000000);
-        main_disrupt(s, bs, filter, step++);
+        filter = main_disrupt(s, bs, filter, step++);
         main_loop_idle_ns(1000000);
-        if (bdrv_remove_filter(filter, &err) < 0) {
-            fail_msg("bdrv_remove_filter: %s", error_get_pretty(err));
+        if (!filter || !remove_throttle(s, filter, bs)) {
+            break;
         }
         ms->removes++;
-        assert_ptr_equal(root_of(s->blk), bs);
         main_loop_idle_ns(1000000);
     }
 }
@@ -443,9 +556,13 @@ static int64_t run_ns(void)
     return secs > 0 ? secs * 1000000000LL : 500000000LL;
 }
 
-static void stress_run(const char *optstr, bool has_data)
+/* Run the jobs and the main loop's churn on @optstr for run_ns().  With
+ * @unlink_path, that file goes once the backend has it open. */
+static void stress_run(const char *optstr, bool has_data,
+                       const char *unlink_path)
 {
-    Stress *s = calloc(1, sizeof(*s));
+    static Stress stress;
+    Stress *s = &stress;
     IOThread *threads[NTHREADS];
     Job jobs[NJOBS];
     MainStats ms = { 0 };
@@ -455,7 +572,11 @@ static void stress_run(const char *optstr, bool has_data)
     int64_t total_ops = 0;
 
     alarm((unsigned)(run_ns() / 1000000000LL) + 120);   /* the watchdog */
+    memset(s, 0, sizeof(*s));
     s->blk = blk_new_open("stress", optstr, &err);
+    if (unlink_path) {
+        unlink(unlink_path);
+    }
     if (!s->blk) {
         fail_msg("open '%s': %s", optstr, error_get_pretty(err));
     }
@@ -503,9 +624,12 @@ static void stress_run(const char *optstr, bool has_data)
     }
     free(buf);
 
+    assert_int_equal(bdrv_in_flight(bs), 0);
+    assert_int_equal(blk_in_flight(s->blk), 0);
+    blk_unref(s->blk);
+
     for (int i = 0; i < NJOBS; i++) {
         total_ops += jobs[i].ops;
-        assert_true(jobs[i].ops > 0);
     }
     printf("# %s: %" PRId64 " ops (%" PRId64 " aio, %" PRId64 " barriers), "
            "%" PRId64 " judged / %" PRId64 " racing reads, %d filter "
@@ -513,19 +637,20 @@ static void stress_run(const char *optstr, bool has_data)
            ld(&s->barriers), ld(&s->judged_reads), ld(&s->racing_reads),
            ms.inserts);
     if (s->have_error) {
-        fail_msg("%s: %" PRId64 " verify errors, %" PRId64 " I/O errors; "
-                 "first: %s", optstr, ld(&s->verify_errors),
-                 ld(&s->io_errors), s->first_error);
+        fail_msg("%s: %" PRId64 " verify errors, %" PRId64 " I/O errors, "
+                 "%" PRId64 " drain/graph errors; first: %s", optstr,
+                 ld(&s->verify_errors), ld(&s->io_errors),
+                 ld(&s->graph_errors), s->first_error);
+    }
+    for (int i = 0; i < NJOBS; i++) {
+        assert_true(jobs[i].ops > 0);           /* every job made progress */
     }
     assert_int_equal(ld(&s->verify_errors), 0);
     assert_int_equal(ld(&s->io_errors), 0);
+    assert_int_equal(ld(&s->graph_errors), 0);
     assert_true(ld(&s->judged_reads) > 0);
     assert_true(ms.inserts > 0);
     assert_int_equal(ms.inserts, ms.removes);
-    assert_int_equal(bdrv_in_flight(bs), 0);
-    assert_int_equal(blk_in_flight(s->blk), 0);
-    blk_unref(s->blk);
-    free(s);
 }
 
 /* ---- variants --------------------------------------------------------------- */
@@ -586,8 +711,7 @@ static void run_file(const char *aio, bool want_direct)
         unlink(path);
         skip();
     }
-    stress_run(opts, true);
-    unlink(path);
+    stress_run(opts, true, path);
 }
 
 static void test_stress_file_threads(void **state)
@@ -611,7 +735,7 @@ static void run_null(const char *extra)
     if (!variant_available(opts)) {
         skip();
     }
-    stress_run(opts, false);
+    stress_run(opts, false, NULL);
 }
 
 /* Requests complete without yielding: the most requests per second. */
@@ -628,6 +752,223 @@ static void test_stress_null_latency(void **state)
     run_null(",latency-ns=20000");
 }
 
+/* ---- a drained section survives graph changes inside it ------------------ */
+
+typedef struct Reader {
+    BlockBackend *blk;
+    int *stop;
+    int64_t errors;
+    int done;
+} Reader;
+
+static void coroutine_fn reader_entry(void *opaque)
+{
+    Reader *r = opaque;
+    uint8_t buf[512];
+
+    while (!__atomic_load_n(r->stop, __ATOMIC_SEQ_CST)) {
+        if (blk_co_pread(r->blk, 0, sizeof(buf), buf, 0) < 0) {
+            r->errors++;
+        }
+    }
+    __atomic_store_n(&r->done, 1, __ATOMIC_SEQ_CST);
+    aio_wait_kick();
+}
+
+static bool readers_running(Reader *r, int n)
+{
+    for (int i = 0; i < n; i++) {
+        if (!__atomic_load_n(&r[i].done, __ATOMIC_SEQ_CST)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/*
+ * The caller drains the node, then inserts and removes a filter above it:
+ * while the caller's drained section lasts, no request may reach the
+ * driver, although readers keep submitting to the backend.  (Moving the
+ * backend's edge must not let it run in between.)
+ */
+static void test_drain_across_graph_change(void **state)
+{
+    BlockBackend *blk;
+    BlockDriverState *bs, *filter;
+    MemtestState *m;
+    IOThread *threads[2];
+    Reader readers[8];
+    Error *err = NULL;
+    Stress s = { 0 };           /* only for the main-loop checks */
+    int stop = 0;
+
+    (void)state;
+    alarm(120);
+    blk = blk_new_open("drainswap", "driver=memtest,size=1M,latency-ns=50000",
+                       &err);
+    if (!blk) {
+        fail_msg("open: %s", error_get_pretty(err));
+    }
+    s.blk = blk;
+    bs = root_of(blk);
+    m = memtest_state(bs);
+    assert_int_equal(rt_iothreads_start(threads, 2, "drainswap"), 0);
+    for (int i = 0; i < 8; i++) {
+        readers[i] = (Reader) { .blk = blk, .stop = &stop };
+        aio_co_schedule(iothread_get_aio_context(threads[i % 2]),
+                        qemu_coroutine_create(reader_entry, &readers[i]));
+    }
+    RT_POLL_UNTIL(qemu_get_aio_context(), ld(&m->reads) >= 50, 10000);
+
+    for (int round = 0; round < 20; round++) {
+        int64_t r0, r1, r2;
+
+        bdrv_drained_begin(bs);
+        r0 = ld(&m->reads);
+        filter = insert_throttle(&s, bs);
+        main_loop_idle_ns(2000000);
+        r1 = ld(&m->reads);
+        if (filter) {
+            remove_throttle(&s, filter, bs);
+        }
+        main_loop_idle_ns(2000000);
+        r2 = ld(&m->reads);
+        bdrv_drained_end(bs);
+        main_check(&s, r1 == r0 && r2 == r0, "round %d: node drained by "
+                   "the caller, yet %" PRId64 " reads reached the driver "
+                   "across bdrv_insert_filter() and %" PRId64 " across "
+                   "bdrv_remove_filter()", round, r1 - r0, r2 - r1);
+        if (s.have_error) {
+            break;
+        }
+        main_loop_idle_ns(1000000);
+    }
+    __atomic_store_n(&stop, 1, __ATOMIC_SEQ_CST);
+    AIO_WAIT_WHILE(qemu_get_aio_context(), readers_running(readers, 8));
+    RT_POLL_UNTIL(qemu_get_aio_context(), blk_in_flight(blk) == 0, 10000);
+    thread_pool_shutdown();
+    rt_iothreads_stop(threads, 2);
+    for (int i = 0; i < 8; i++) {
+        assert_int_equal(readers[i].errors, 0);
+    }
+    assert_int_equal(ld(&m->violations), 0);
+    blk_unref(blk);
+    if (s.have_error) {
+        fail_msg("%s", s.first_error);
+    }
+}
+
+/* ---- the backend's root removed and re-inserted under I/O ------------------ */
+
+typedef struct Swapper {
+    BlockBackend *blk;
+    int *stop;
+    int64_t ok, no_node, other;     /* results: 0, -EIO, anything else */
+    int other_ret;
+    int done;
+} Swapper;
+
+static void coroutine_fn swapper_entry(void *opaque)
+{
+    Swapper *w = opaque;
+    uint8_t buf[4096] = { 0 };
+    unsigned n = 0;
+
+    while (!__atomic_load_n(w->stop, __ATOMIC_SEQ_CST)) {
+        int64_t off = (int64_t)(n % 64) * 4096;
+        int ret = (n++ % 3 == 0) ? blk_co_pwrite(w->blk, off, 4096, buf, 0)
+                                 : blk_co_pread(w->blk, off, 4096, buf, 0);
+
+        if (ret == 0) {
+            add(&w->ok, 1);
+        } else if (ret == -EIO) {
+            add(&w->no_node, 1);
+            qemu_co_sleep_ns(20000);    /* no node: do not spin meanwhile */
+        } else {
+            add(&w->other, 1);
+            w->other_ret = ret;
+        }
+    }
+    __atomic_store_n(&w->done, 1, __ATOMIC_SEQ_CST);
+    aio_wait_kick();
+}
+
+static bool swappers_running(Swapper *w, int n)
+{
+    for (int i = 0; i < n; i++) {
+        if (!__atomic_load_n(&w[i].done, __ATOMIC_SEQ_CST)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/*
+ * blk_remove_bs() and blk_insert_bs() while IOThreads submit: a request
+ * either runs on the node or fails with -EIO (no node); nothing hangs,
+ * crashes or fails otherwise, and both outcomes are seen.
+ */
+static void test_root_swap(void **state)
+{
+    BlockBackend *blk;
+    BlockDriverState *bs;
+    IOThread *threads[2];
+    Swapper w[6];
+    Error *err = NULL;
+    int64_t end, ok = 0, no_node = 0, other = 0;
+    int stop = 0, swaps = 0, other_ret = 0;
+
+    (void)state;
+    alarm((unsigned)(run_ns() / 1000000000LL) + 120);
+    blk = blk_new_open("swap", "driver=null,size=1M,latency-ns=20000", &err);
+    if (!blk) {
+        fail_msg("open: %s", error_get_pretty(err));
+    }
+    bs = root_of(blk);
+    bdrv_ref(bs);                   /* ours, across the removals */
+    assert_int_equal(rt_iothreads_start(threads, 2, "swap"), 0);
+    for (int i = 0; i < 6; i++) {
+        w[i] = (Swapper) { .blk = blk, .stop = &stop };
+        aio_co_schedule(iothread_get_aio_context(threads[i % 2]),
+                        qemu_coroutine_create(swapper_entry, &w[i]));
+    }
+    end = qemu_clock_get_ns() + run_ns();
+    while (qemu_clock_get_ns() < end) {
+        main_loop_idle_ns(1000000);
+        blk_remove_bs(blk);
+        main_loop_idle_ns(1000000);
+        if (blk_insert_bs(blk, bs, &err) < 0) {
+            break;
+        }
+        swaps++;
+    }
+    __atomic_store_n(&stop, 1, __ATOMIC_SEQ_CST);
+    AIO_WAIT_WHILE(qemu_get_aio_context(), swappers_running(w, 6));
+    RT_POLL_UNTIL(qemu_get_aio_context(),
+                  blk_in_flight(blk) == 0 && bdrv_in_flight(bs) == 0, 10000);
+    rt_iothreads_stop(threads, 2);
+    for (int i = 0; i < 6; i++) {
+        ok += w[i].ok;
+        no_node += w[i].no_node;
+        other += w[i].other;
+        other_ret = w[i].other ? w[i].other_ret : other_ret;
+    }
+    printf("# root swaps: %d; requests: %" PRId64 " ok, %" PRId64 " -EIO "
+           "(no node)\n", swaps, ok, no_node);
+    blk_unref(blk);
+    bdrv_unref(bs);
+    if (err) {
+        fail_msg("blk_insert_bs: %s", error_get_pretty(err));
+    }
+    if (other) {
+        fail_msg("%" PRId64 " requests failed otherwise, e.g. %s", other,
+                 strerror(-other_ret));
+    }
+    assert_true(swaps > 0);
+    assert_true(ok > 0);
+    assert_true(no_node > 0);
+}
+
 static int group_setup(void **state)
 {
     if (rt_group_setup(state) < 0) {
@@ -638,16 +979,19 @@ static int group_setup(void **state)
     if (!bdrv_find_driver("throttle")) {
         bdrv_register(&bdrv_throttle);
     }
+    bdrv_register(&bdrv_memtest);
     return 0;
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_drain_across_graph_change),
         cmocka_unit_test(test_stress_file_threads),
         cmocka_unit_test(test_stress_file_io_uring),
         cmocka_unit_test(test_stress_null),
         cmocka_unit_test(test_stress_null_latency),
+        cmocka_unit_test(test_root_swap),
     };
 
     return cmocka_run_group_tests(tests, group_setup, rt_group_teardown);
