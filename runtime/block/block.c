@@ -699,8 +699,18 @@ static void GRAPH_WRLOCK bdrv_move_parents(BlockDriverState *from,
         if (bdrv_edge_stays(c, to)) {
             continue;
         }
+        /* Keep the parent quiesced across the move: unlinking from a
+         * drained node ends the parent's quiescence and linking to one
+         * begins it again, and a request woken in between would slip past
+         * the caller's drained section. */
+        if (c->klass->drained_begin) {
+            c->klass->drained_begin(c);
+        }
         bdrv_child_unlink(c);
         bdrv_child_link(c, to);
+        if (c->klass->drained_end) {
+            c->klass->drained_end(c);
+        }
         bdrv_unref_locked(from);    /* the moved edge's reference */
     }
 }

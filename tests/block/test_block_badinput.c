@@ -30,7 +30,6 @@
 #include "block/aio-stats.h"
 #include "block/aio-wait.h"
 #include "block/block_int.h"
-#include "block/thread-pool.h"
 #include "memtest-driver.h"
 #include "qemu/coroutine.h"
 #include "sysemu/block-backend.h"
@@ -239,18 +238,11 @@ static void check_neighbours(BlockBackend *blk)
 
 /* ---- the request cases, for any backend of SIZE bytes ---------------------- */
 
-/*
- * Every malformed request on @blk.  @has_data: reads return what was
- * written (file, memtest), so the "nothing lost" region can be checked.
- */
-static void bad_requests(BlockBackend *blk, bool has_data)
+/* Negative, huge and out-of-range offsets and lengths. */
+static void bad_ranges(BlockBackend *blk)
 {
-    static uint8_t buf[8192], keep[KEEP_LEN], got[KEEP_LEN];
+    static uint8_t buf[8192];
     const int64_t big = BDRV_REQUEST_MAX_BYTES + 1;
-
-    keep_pattern(keep);
-    assert_int_equal(blk_getlength(blk), SIZE);
-    assert_int_equal(blk_pwrite(blk, KEEP_OFF, KEEP_LEN, keep, 0), 0);
 
     /* Negative offset or length. */
     assert_int_equal(blk_pread(blk, -1, 512, buf, 0), -EINVAL);
@@ -283,8 +275,13 @@ static void bad_requests(BlockBackend *blk, bool has_data)
     assert_int_equal(blk_pwrite(blk, INT64_MAX, 1, buf, 0), -EIO);
     assert_int_equal(blk_pwrite_zeroes(blk, INT64_MAX - 511, 512, 0), -EIO);
     assert_int_equal(blk_pdiscard(blk, 1LL << 62, 4096), -EIO);
+}
 
-    /* Unknown flags. */
+/* Unknown flags, also through the callback API. */
+static void bad_flags(BlockBackend *blk)
+{
+    static uint8_t buf[512];
+
     assert_int_equal(blk_pread(blk, 0, 512, buf, BDRV_REQ_MASK + 1), -EINVAL);
     assert_int_equal(blk_pwrite(blk, 0, 512, buf, 0x100), -EINVAL);
     assert_int_equal(blk_pwrite(blk, 0, 512, buf, (BdrvRequestFlags)0x80000000u),
@@ -296,22 +293,27 @@ static void bad_requests(BlockBackend *blk, bool has_data)
     assert_int_equal(aio_read_result(blk, SIZE, 512, 0), -EIO);
     assert_int_equal(aio_read_result(blk, 0, 512, 0x100), -EINVAL);
     assert_int_equal(aio_read_result(blk, 0, 512, 0), 0);
+}
 
-    check_short_qiov(blk);
-    check_huge_aio_qiov(blk);
-    if (has_data) {
-        check_neighbours(blk);
-    }
+/* Zero-length requests. */
+static void zero_length(BlockBackend *blk)
+{
+    static uint8_t buf[512];
 
-    /* Zero-length requests succeed, within the node and at its end. */
+    /* They succeed, within the node and at its end. */
     assert_int_equal(blk_pread(blk, 0, 0, buf, 0), 0);
     assert_int_equal(blk_pread(blk, SIZE, 0, buf, 0), 0);
     assert_int_equal(blk_pwrite(blk, 4096, 0, buf, 0), 0);
     assert_int_equal(blk_pwrite(blk, SIZE, 0, buf, 0), 0);
     assert_int_equal(blk_pwrite_zeroes(blk, KEEP_OFF, 0, 0), 0);
     assert_int_equal(blk_pdiscard(blk, KEEP_OFF, 0), 0);
+}
 
-    /* Misaligned requests once the device has an alignment. */
+/* Requests that break the alignment the device asked for. */
+static void misaligned(BlockBackend *blk)
+{
+    static uint8_t buf[2048];
+
     blk_set_request_alignment(blk, 512);
     assert_int_equal(blk_pread(blk, 100, 512, buf, 0), -EINVAL);
     assert_int_equal(blk_pread(blk, 512, 100, buf, 0), -EINVAL);
@@ -324,6 +326,29 @@ static void bad_requests(BlockBackend *blk, bool has_data)
     assert_int_equal(blk_pread(blk, 512, 1024, buf, 0), 0);
     assert_int_equal(blk_pread(blk, 512, 0, buf, 0), 0);
     blk_set_request_alignment(blk, 1);
+}
+
+/*
+ * Every malformed request on @blk.  @has_data: reads return what was
+ * written (file, memtest), so the "nothing lost" region can be checked.
+ */
+static void bad_requests(BlockBackend *blk, bool has_data)
+{
+    static uint8_t keep[KEEP_LEN], got[KEEP_LEN];
+
+    keep_pattern(keep);
+    assert_int_equal(blk_getlength(blk), SIZE);
+    assert_int_equal(blk_pwrite(blk, KEEP_OFF, KEEP_LEN, keep, 0), 0);
+
+    bad_ranges(blk);
+    bad_flags(blk);
+    check_short_qiov(blk);
+    check_huge_aio_qiov(blk);
+    if (has_data) {
+        check_neighbours(blk);
+    }
+    zero_length(blk);
+    misaligned(blk);
 
     /* Nothing lost. */
     assert_int_equal(blk_flush(blk), 0);
@@ -377,7 +402,16 @@ static void test_requests_memtest(void **state)
     blk_unref(blk);
 }
 
-static bool direct_io_works(const char *path);
+static bool direct_io_works(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_DIRECT);
+
+    if (fd < 0) {
+        return false;
+    }
+    close(fd);
+    return true;
+}
 
 static void requests_file(const char *aio, bool direct)
 {
@@ -480,17 +514,6 @@ static void test_read_only(void **state)
 }
 
 /* ---- a file that shrinks under the driver ------------------------------------------ */
-
-static bool direct_io_works(const char *path)
-{
-    int fd = open(path, O_RDONLY | O_DIRECT);
-
-    if (fd < 0) {
-        return false;
-    }
-    close(fd);
-    return true;
-}
 
 /*
  * Shrink the file to @new_end while @aio (cached, or O_DIRECT with
@@ -850,18 +873,12 @@ static int group_setup(void **state)
         return -1;
     }
     bdrv_register(&bdrv_memtest);
-    /* throttle.c is in the library even while block.c does not list it
-     * among the built-in drivers yet. */
-    if (!bdrv_find_driver("throttle")) {
-        bdrv_register(&bdrv_throttle);
-    }
     return 0;
 }
 
 static int group_teardown(void **state)
 {
     rmdir(tmpdir);
-    thread_pool_shutdown();     /* before the main context goes away */
     return rt_group_teardown(state);
 }
 

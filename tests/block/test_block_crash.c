@@ -50,7 +50,6 @@
 #include "rt-test.h"
 #include "block/aio-wait.h"
 #include "block/block_int.h"
-#include "block/thread-pool.h"
 #include "qemu/coroutine.h"
 #include "sysemu/block-backend.h"
 
@@ -522,12 +521,6 @@ static void test_crash_native(void **state)
     crash_test("native");
 }
 
-static int group_teardown(void **state)
-{
-    thread_pool_shutdown();     /* before the main context goes away */
-    return rt_group_teardown(state);
-}
-
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -539,5 +532,5 @@ int main(int argc, char **argv)
     if (argc == 4 && !strcmp(argv[1], "--crash-child")) {
         return child_main(argv[2], atoi(argv[3]));
     }
-    return cmocka_run_group_tests(tests, rt_group_setup, group_teardown);
+    return cmocka_run_group_tests(tests, rt_group_setup, rt_group_teardown);
 }

@@ -162,7 +162,6 @@ static void test_blk_iothreads(void **state)
         assert_int_equal(reqs[i].ret, 0);
         free(reqs[i].buf);
     }
-    thread_pool_shutdown();     /* see test_file_driver.c: iothreads_stop() */
     rt_iothreads_stop(io, T);
     blk_unref(blk);
 }
@@ -321,7 +320,6 @@ static int group_teardown(void **state)
 {
     int ret;
 
-    thread_pool_shutdown();
     ret = rt_group_teardown(state);
     unlink(path);
     rmdir(tmpdir);

@@ -126,15 +126,11 @@ static BlockDriverState *config_open(const FileConfig *cfg)
     return bs;
 }
 
-/*
- * Stop IOThreads after quiescing the thread pool: a pool worker may still
- * be inside aio_co_wake() (after the woken coroutine already ran) when
- * iothread_destroy() frees the context.  A limit of the runtime's pool,
- * not of the driver; the test works around it.
- */
+/* Stop IOThreads right after their last request: the per-thread ring and
+ * io_context destructors run, and a pool worker still finishing its wake-up
+ * must not touch a freed context. */
 static void iothreads_stop(IOThread **io, int n)
 {
-    thread_pool_shutdown();
     rt_iothreads_stop(io, n);
 }
 
@@ -556,7 +552,6 @@ static void test_context_replaced(void **state)
 
     fill(buf, ALIGN, 5);
     assert_int_equal(buf_io(bs, OP_WRITE, 0, buf, ALIGN), 0);
-    thread_pool_shutdown();         /* as in iothreads_stop() */
     qemu_cleanup_main_loop();
     assert_true(qemu_init_main_loop(&err));
     memset(buf, 0, ALIGN);
@@ -648,7 +643,6 @@ static int group_teardown(void **state)
 {
     int ret;
 
-    thread_pool_shutdown();         /* as in iothreads_stop() */
     ret = rt_group_teardown(state);
     unlink(path);
     rmdir(tmpdir);
