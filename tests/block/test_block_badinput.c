@@ -27,6 +27,7 @@
 #include <sys/stat.h>
 
 #include "rt-test.h"
+#include "block-test.h"
 #include "block/aio-stats.h"
 #include "block/aio-wait.h"
 #include "block/block_int.h"
@@ -69,21 +70,6 @@ static BlockBackend *try_open_blk(const char *optstr)
         error_free(err);
     }
     return blk;
-}
-
-static BlockDriverState *root_of(BlockBackend *blk)
-{
-    BlockDriverState *bs;
-
-    bdrv_graph_rdlock_main_loop();
-    bs = blk_bs(blk);
-    bdrv_graph_rdunlock_main_loop();
-    return bs;
-}
-
-static int64_t rd(int64_t *p)
-{
-    return __atomic_load_n(p, __ATOMIC_SEQ_CST);
 }
 
 /* A temp file of @size bytes filled with a pattern. */
@@ -366,14 +352,14 @@ static void test_requests_null(void **state)
     (void)state;
     bad_requests(blk, false);
     assert_int_equal(blk_in_flight(blk), 0);
-    assert_int_equal(bdrv_in_flight(root_of(blk)), 0);
+    assert_int_equal(bdrv_in_flight(bt_root(blk)), 0);
     blk_unref(blk);
 }
 
 static void test_requests_memtest(void **state)
 {
     BlockBackend *blk = open_blk("driver=memtest,size=1M");
-    MemtestState *m = memtest_state(root_of(blk));
+    MemtestState *m = memtest_state(bt_root(blk));
     uint8_t buf[512];
     int64_t reads, writes, zeroes, discards;
 
@@ -381,10 +367,10 @@ static void test_requests_memtest(void **state)
     bad_requests(blk, true);
 
     /* Zero-length and rejected requests never reach the driver. */
-    reads = rd(&m->reads);
-    writes = rd(&m->writes);
-    zeroes = rd(&m->zeroes);
-    discards = rd(&m->discards);
+    reads = bt_load(&m->reads);
+    writes = bt_load(&m->writes);
+    zeroes = bt_load(&m->zeroes);
+    discards = bt_load(&m->discards);
     assert_int_equal(blk_pread(blk, 0, 0, buf, 0), 0);
     assert_int_equal(blk_pwrite(blk, 512, 0, buf, 0), 0);
     assert_int_equal(blk_pwrite_zeroes(blk, 512, 0, 0), 0);
@@ -394,11 +380,11 @@ static void test_requests_memtest(void **state)
     assert_int_equal(blk_pwrite(blk, 0, 512, buf, 0x100), -EINVAL);
     assert_int_equal(blk_pwrite_zeroes(blk, SIZE - 1, 2, 0), -EIO);
     assert_int_equal(blk_pdiscard(blk, -1, 2), -EINVAL);
-    assert_int_equal(rd(&m->reads), reads);
-    assert_int_equal(rd(&m->writes), writes);
-    assert_int_equal(rd(&m->zeroes), zeroes);
-    assert_int_equal(rd(&m->discards), discards);
-    assert_int_equal(rd(&m->violations), 0);
+    assert_int_equal(bt_load(&m->reads), reads);
+    assert_int_equal(bt_load(&m->writes), writes);
+    assert_int_equal(bt_load(&m->zeroes), zeroes);
+    assert_int_equal(bt_load(&m->discards), discards);
+    assert_int_equal(bt_load(&m->violations), 0);
     blk_unref(blk);
 }
 
@@ -480,7 +466,7 @@ static void test_read_only(void **state)
 
     (void)state;
     ro = open_blk("driver=null,size=1M,read-only=on");
-    assert_true(bdrv_is_read_only(root_of(ro)));
+    assert_true(bdrv_is_read_only(bt_root(ro)));
     assert_int_equal(blk_pwrite(ro, 0, 512, buf, 0), -EROFS);
     assert_int_equal(blk_pwrite(ro, 0, 512, buf, BDRV_REQ_FUA), -EROFS);
     assert_int_equal(blk_pwrite(ro, 0, 512, buf, BDRV_REQ_BARRIER), -EROFS);
@@ -785,7 +771,7 @@ static void expect_error(Error *err, const char *msg)
 static void test_graph_errors(void **state)
 {
     BlockBackend *blk = open_blk("driver=memtest,size=1M");
-    BlockDriverState *bs = root_of(blk), *orphan, *other;
+    BlockDriverState *bs = bt_root(blk), *orphan, *other;
     uint8_t keep[KEEP_LEN], got[KEEP_LEN];
     char msg[200];
     Error *err = NULL;
@@ -849,17 +835,17 @@ static void test_graph_errors(void **state)
     bdrv_unref(orphan);
 
     /* Nothing moved, nothing lost, and the graph still changes. */
-    assert_ptr_equal(root_of(blk), bs);
+    assert_ptr_equal(bt_root(blk), bs);
     assert_int_equal(blk_pread(blk, KEEP_OFF, KEEP_LEN, got, 0), 0);
     assert_memory_equal(got, keep, KEEP_LEN);
     err = NULL;
     other = bdrv_insert_filter(bs, "driver=throttle", &err);
     assert_non_null(other);
-    assert_ptr_equal(root_of(blk), other);
+    assert_ptr_equal(bt_root(blk), other);
     assert_int_equal(blk_pread(blk, KEEP_OFF, KEEP_LEN, got, 0), 0);
     assert_memory_equal(got, keep, KEEP_LEN);
     assert_int_equal(bdrv_remove_filter(other, &err), 0);
-    assert_ptr_equal(root_of(blk), bs);
+    assert_ptr_equal(bt_root(blk), bs);
     assert_int_equal(blk_in_flight(blk), 0);
     blk_unref(blk);
 }

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "rt-test.h"
+#include "block-test.h"
 #include "block/aio-wait.h"
 #include "block/block_int.h"
 #include "qemu/coroutine.h"
@@ -35,16 +36,6 @@ static BlockBackend *backend_on(BlockDriverState *bs)
 
     assert_int_equal(blk_insert_bs(blk, bs, NULL), 0);
     return blk;
-}
-
-static BlockDriverState *backend_root(BlockBackend *blk)
-{
-    BlockDriverState *bs;
-
-    bdrv_graph_rdlock_main_loop();
-    bs = blk_bs(blk);
-    bdrv_graph_rdunlock_main_loop();
-    return bs;
 }
 
 static int count_parents(BlockDriverState *bs)
@@ -162,7 +153,7 @@ static void test_replace_node(void **state)
     assert_int_equal(a->refcnt, 3);         /* user, f's edge, blk */
     assert_int_equal(bdrv_replace_node(a, b, &err), 0);
     assert_null(err);
-    assert_ptr_equal(backend_root(blk), b);
+    assert_ptr_equal(bt_root(blk), b);
     bdrv_graph_rdlock_main_loop();
     assert_ptr_equal(f->file->bs, b);
     assert_null(a->parents);
@@ -177,7 +168,7 @@ static void test_replace_node(void **state)
 
     /* A node below @to keeps its edge: f stays on b, blk moves to f. */
     assert_int_equal(bdrv_replace_node(b, f, NULL), 0);
-    assert_ptr_equal(backend_root(blk), f);
+    assert_ptr_equal(bt_root(blk), f);
     bdrv_graph_rdlock_main_loop();
     assert_ptr_equal(f->file->bs, b);
     bdrv_graph_rdunlock_main_loop();
@@ -209,7 +200,7 @@ static void test_insert_remove_filter(void **state)
     assert_null(err);
     assert_non_null(f);
     assert_ptr_equal(bdrv_find_node("f"), f);
-    assert_ptr_equal(backend_root(blk), f);
+    assert_ptr_equal(bt_root(blk), f);
     bdrv_graph_rdlock_main_loop();
     assert_ptr_equal(f->file->bs, n);
     bdrv_graph_rdunlock_main_loop();
@@ -225,7 +216,7 @@ static void test_insert_remove_filter(void **state)
     assert_null(err);
     assert_int_equal(test_filter_closes, closes + 1);
     assert_null(bdrv_find_node("f"));
-    assert_ptr_equal(backend_root(blk), n);
+    assert_ptr_equal(bt_root(blk), n);
     assert_int_equal(n->refcnt, 2);         /* user, blk */
     assert_int_equal(blk_pread(blk, 0, sizeof(buf), buf, 0), 0);
     assert_int_equal(qatomic_read(&test_filter_requests), requests + 1);
@@ -264,7 +255,7 @@ static void test_filter_errors(void **state)
     assert_int_equal(bdrv_remove_filter(n, &err), -EINVAL);
     expect_error(err, "node 'n' is not a filter");
 
-    assert_ptr_equal(backend_root(blk), n);
+    assert_ptr_equal(bt_root(blk), n);
     assert_int_equal(n->refcnt, 2);
     assert_int_equal(lonely->refcnt, 1);
     blk_unref(blk);
@@ -341,7 +332,7 @@ static void test_filter_swap_under_io(void **state)
         }
         passed += qatomic_read(&test_filter_requests) - before;
         assert_int_equal(bdrv_remove_filter(f, NULL), 0);
-        assert_ptr_equal(backend_root(blk), n);
+        assert_ptr_equal(bt_root(blk), n);
     }
     for (int i = 0; i < NR_IO_THREADS; i++) {
         qatomic_store_release(&workers[i].stop, true);

@@ -11,21 +11,11 @@
 #include <string.h>
 
 #include "rt-test.h"
+#include "block-test.h"
 #include "block/aio-wait.h"
 #include "block/block_int.h"
 #include "memtest-driver.h"
 #include "sysemu/block-backend.h"
-
-static BlockBackend *open_blk(const char *opts)
-{
-    Error *err = NULL;
-    BlockBackend *blk = blk_new_open(NULL, opts, &err);
-
-    if (!blk) {
-        fail_msg("open '%s': %s", opts, error_get_pretty(err));
-    }
-    return blk;
-}
 
 static MemtestState *mt(BlockBackend *blk)
 {
@@ -35,21 +25,6 @@ static MemtestState *mt(BlockBackend *blk)
     bs = blk_bs(blk);
     bdrv_graph_rdunlock_main_loop();
     return memtest_state(bs);
-}
-
-static BlockDriverState *root(BlockBackend *blk)
-{
-    BlockDriverState *bs;
-
-    bdrv_graph_rdlock_main_loop();
-    bs = blk_bs(blk);
-    bdrv_graph_rdunlock_main_loop();
-    return bs;
-}
-
-static int64_t rd(int64_t *p)
-{
-    return __atomic_load_n(p, __ATOMIC_SEQ_CST);
 }
 
 /* ---- jobs: coroutines started in IOThreads, waited for by the main loop */
@@ -102,8 +77,8 @@ static void jobs_wait(Job *jobs, int n)
 
 static void test_validation(void **state)
 {
-    BlockBackend *blk = open_blk("driver=memtest,size=1M");
-    BlockBackend *ro = open_blk("driver=memtest,size=1M,read-only=on");
+    BlockBackend *blk = bt_open_blk("driver=memtest,size=1M");
+    BlockBackend *ro = bt_open_blk("driver=memtest,size=1M,read-only=on");
     BlockBackend *empty = blk_new("empty");
     char buf[1024] = { 0 };
 
@@ -118,7 +93,7 @@ static void test_validation(void **state)
     assert_int_equal(blk_pread(blk, 0, 512, buf, 0x100), -EINVAL);
     assert_int_equal(blk_pread(blk, 1 << 20, 0, buf, 0), 0);
     assert_int_equal(blk_pread(blk, 512, 0, buf, 0), 0);
-    assert_int_equal(rd(&mt(blk)->reads), 0);       /* nothing reached it */
+    assert_int_equal(bt_load(&mt(blk)->reads), 0);       /* nothing reached it */
 
     blk_set_request_alignment(blk, 512);
     assert_int_equal(blk_pread(blk, 100, 512, buf, 0), -EINVAL);
@@ -134,7 +109,7 @@ static void test_validation(void **state)
     assert_int_equal(blk_flush(empty), -EIO);
     assert_int_equal(blk_getlength(blk), 1 << 20);
 
-    assert_int_equal(rd(&mt(blk)->violations), 0);
+    assert_int_equal(bt_load(&mt(blk)->violations), 0);
     blk_unref(blk);
     blk_unref(ro);
     blk_unref(empty);
@@ -144,7 +119,7 @@ static void test_validation(void **state)
 
 static void test_rmw_data(void **state)
 {
-    BlockBackend *blk = open_blk("driver=memtest,size=64k,align=512,mem-align=512");
+    BlockBackend *blk = bt_open_blk("driver=memtest,size=64k,align=512,mem-align=512");
     static uint8_t model[8192], got[8192 + 1], pattern[3000];
 
     (void)state;
@@ -169,7 +144,7 @@ static void test_rmw_data(void **state)
     assert_int_equal(blk_pread(blk, 97, 1111, got + 1, 0), 0);
     assert_memory_equal(got + 1, model + 97, 1111);
 
-    assert_int_equal(rd(&mt(blk)->violations), 0);
+    assert_int_equal(bt_load(&mt(blk)->violations), 0);
     blk_unref(blk);
 }
 
@@ -187,7 +162,7 @@ static void coroutine_fn rmw_writer(Job *j)
 
 static void test_rmw_serialised(void **state)
 {
-    BlockBackend *blk = open_blk("driver=memtest,size=64k,align=4096,latency-ns=20000");
+    BlockBackend *blk = bt_open_blk("driver=memtest,size=64k,align=4096,latency-ns=20000");
     IOThread *threads[2];
     Job jobs[8];
     uint8_t block[4096];
@@ -210,13 +185,13 @@ static void test_rmw_serialised(void **state)
         assert_int_equal(jobs[i].errors, 0);
         assert_int_equal(block[i * 3], (uint8_t)iterations);
     }
-    assert_int_equal(rd(&mt(blk)->violations), 0);
+    assert_int_equal(bt_load(&mt(blk)->violations), 0);
     blk_unref(blk);
 }
 
 static void test_split_and_bounce(void **state)
 {
-    BlockBackend *blk = open_blk("driver=memtest,size=1M,max-transfer=4k,mem-align=4k");
+    BlockBackend *blk = bt_open_blk("driver=memtest,size=1M,max-transfer=4k,mem-align=4k");
     static uint8_t out[65536 + 1], in[65536 + 1];
 
     (void)state;
@@ -224,11 +199,11 @@ static void test_split_and_bounce(void **state)
         out[i] = (uint8_t)(i ^ (i >> 8));
     }
     assert_int_equal(blk_pwrite(blk, 8192, 65536, out + 1, 0), 0);
-    assert_int_equal(rd(&mt(blk)->writes), 16);
+    assert_int_equal(bt_load(&mt(blk)->writes), 16);
     assert_int_equal(blk_pread(blk, 8192, 65536, in + 1, 0), 0);
-    assert_int_equal(rd(&mt(blk)->reads), 16);
+    assert_int_equal(bt_load(&mt(blk)->reads), 16);
     assert_memory_equal(in + 1, out + 1, 65536);
-    assert_int_equal(rd(&mt(blk)->violations), 0);
+    assert_int_equal(bt_load(&mt(blk)->violations), 0);
     blk_unref(blk);
 }
 
@@ -236,23 +211,23 @@ static void test_split_and_bounce(void **state)
 
 static void test_fua(void **state)
 {
-    BlockBackend *emulated = open_blk("driver=memtest,size=1M");
-    BlockBackend *native = open_blk("driver=memtest-fua,size=1M");
+    BlockBackend *emulated = bt_open_blk("driver=memtest,size=1M");
+    BlockBackend *native = bt_open_blk("driver=memtest-fua,size=1M");
     char buf[512] = { 1 };
 
     (void)state;
     assert_int_equal(blk_pwrite(emulated, 0, 512, buf, 0), 0);
-    assert_int_equal(rd(&mt(emulated)->flushes), 0);
+    assert_int_equal(bt_load(&mt(emulated)->flushes), 0);
     assert_int_equal(blk_pwrite(emulated, 0, 512, buf, BDRV_REQ_FUA), 0);
-    assert_int_equal(rd(&mt(emulated)->flushes), 1);
+    assert_int_equal(bt_load(&mt(emulated)->flushes), 1);
     assert_int_equal(blk_flush(emulated), 0);
-    assert_int_equal(rd(&mt(emulated)->flushes), 2);
+    assert_int_equal(bt_load(&mt(emulated)->flushes), 2);
 
     assert_int_equal(blk_pwrite(native, 0, 512, buf, BDRV_REQ_FUA), 0);
-    assert_int_equal(rd(&mt(native)->flushes), 0);
+    assert_int_equal(bt_load(&mt(native)->flushes), 0);
     /* No write_zeroes callback: zeroes become a written buffer, FUA too. */
     assert_int_equal(blk_pwrite_zeroes(native, 0, 4096, BDRV_REQ_FUA), 0);
-    assert_int_equal(rd(&mt(native)->flushes), 0);
+    assert_int_equal(bt_load(&mt(native)->flushes), 0);
     assert_int_equal(blk_pwrite_zeroes(native, 0, 4096, BDRV_REQ_NO_FALLBACK),
                      -ENOTSUP);
     blk_unref(emulated);
@@ -284,7 +259,7 @@ static void coroutine_fn barrier_writer(Job *j)
 
 static void test_barrier(void **state)
 {
-    BlockBackend *blk = open_blk("driver=memtest,size=1M,latency-ns=100000");
+    BlockBackend *blk = bt_open_blk("driver=memtest,size=1M,latency-ns=100000");
     MemtestState *s = mt(blk);
     IOThread *threads[2];
     Job jobs[16];
@@ -303,15 +278,15 @@ static void test_barrier(void **state)
     for (int i = 0; i < 16; i++) {
         assert_int_equal(jobs[i].errors, 0);
     }
-    assert_int_equal(rd(&s->solo_seen), 1);
+    assert_int_equal(bt_load(&s->solo_seen), 1);
     /* Alone in the driver when it started and when it finished. */
-    assert_int_equal(rd(&s->solo_violations), 0);
+    assert_int_equal(bt_load(&s->solo_violations), 0);
     /* Flushed before (the earlier writes) and after (the barrier itself). */
-    assert_int_equal(rd(&s->flushes_at_solo), 1);
-    assert_int_equal(rd(&s->flushes), 2);
+    assert_int_equal(bt_load(&s->flushes_at_solo), 1);
+    assert_int_equal(bt_load(&s->flushes), 2);
     /* The others did run concurrently: the test can see overlap. */
-    assert_true(rd(&s->max_active) > 1);
-    assert_int_equal(rd(&s->violations), 0);
+    assert_true(bt_load(&s->max_active) > 1);
+    assert_int_equal(bt_load(&s->violations), 0);
     blk_unref(blk);
 }
 
@@ -331,8 +306,8 @@ static void coroutine_fn drain_reader(Job *j)
 
 static void test_drain(void **state)
 {
-    BlockBackend *blk = open_blk("driver=memtest,size=1M,latency-ns=500000");
-    BlockDriverState *bs = root(blk);
+    BlockBackend *blk = bt_open_blk("driver=memtest,size=1M,latency-ns=500000");
+    BlockDriverState *bs = bt_root(blk);
     MemtestState *s = mt(blk);
     IOThread *threads[2];
     Job jobs[8];
@@ -346,7 +321,7 @@ static void test_drain(void **state)
                           .stop = &stop };
     }
     jobs_start(jobs, 8, threads, 2);
-    while (rd(&s->reads) < 50) {
+    while (bt_load(&s->reads) < 50) {
         usleep(1000);
     }
 
@@ -355,14 +330,14 @@ static void test_drain(void **state)
     /* Not blk_in_flight(): a request arriving now counts itself for a
      * moment before it sees the drain and backs out. */
     assert_int_equal(bdrv_in_flight(bs), 0);
-    reads = rd(&s->reads);
+    reads = bt_load(&s->reads);
     usleep(20000);          /* 40 request latencies: all of them wait */
-    assert_int_equal(rd(&s->reads), reads);
-    assert_int_equal(rd(&s->active), 0);
+    assert_int_equal(bt_load(&s->reads), reads);
+    assert_int_equal(bt_load(&s->active), 0);
     bdrv_drained_end(bs);
     assert_false(bdrv_is_drained(bs));
 
-    while (rd(&s->reads) < reads + 50) {
+    while (bt_load(&s->reads) < reads + 50) {
         usleep(1000);
     }
     bdrv_drain_all();       /* with requests running: must return */
@@ -418,7 +393,7 @@ static void test_aio_completion_context(void **state)
 {
     IOThread *threads[1];
     /* No latency: the request completes inside the submission. */
-    BlockBackend *blk = open_blk("driver=memtest,size=1M");
+    BlockBackend *blk = bt_open_blk("driver=memtest,size=1M");
     AioProbe p = { .blk = blk };
 
     (void)state;
@@ -470,7 +445,7 @@ static void coroutine_fn wrapper_probe_entry(void *opaque)
 static void test_wrappers_in_coroutine(void **state)
 {
     IOThread *threads[1];
-    BlockBackend *blk = open_blk("driver=memtest,size=1M");
+    BlockBackend *blk = bt_open_blk("driver=memtest,size=1M");
     WrapperProbe p = { .blk = blk };
 
     (void)state;

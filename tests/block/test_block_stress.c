@@ -41,6 +41,7 @@
 #include <sys/stat.h>
 
 #include "rt-test.h"
+#include "block-test.h"
 #include "block/aio-wait.h"
 #include "block/block_int.h"
 #include "memtest-driver.h"
@@ -325,16 +326,6 @@ static bool jobs_running(Job *jobs, int n)
 
 /* ---- the main loop's side --------------------------------------------------- */
 
-static BlockDriverState *root_of(BlockBackend *blk)
-{
-    BlockDriverState *bs;
-
-    bdrv_graph_rdlock_main_loop();
-    bs = blk_bs(blk);
-    bdrv_graph_rdunlock_main_loop();
-    return bs;
-}
-
 /* Let time pass (pacing only; nothing waits for a condition here). */
 static void main_loop_idle_ns(int64_t ns)
 {
@@ -396,7 +387,7 @@ static bool main_check(Stress *s, bool ok, const char *fmt, ...)
 /* Returns: true when every backend of the run has @node as its root. */
 static bool roots_are(Stress *s, BlockDriverState *node)
 {
-    return root_of(s->blk) == node && (!s->blk2 || root_of(s->blk2) == node);
+    return bt_root(s->blk) == node && (!s->blk2 || bt_root(s->blk2) == node);
 }
 
 /* Returns: the filter, or NULL (recorded) when the insertion failed. */
@@ -594,7 +585,7 @@ static void stress_run(const char *optstr, bool has_data,
         fail_msg("open '%s': %s", optstr, error_get_pretty(err));
     }
     s->has_data = has_data;
-    bs = root_of(s->blk);
+    bs = bt_root(s->blk);
     assert_int_equal(blk_getlength(s->blk), (int64_t)NBLOCKS * BLK);
     if (nbackends > 1) {
         s->blk2 = blk_new("stress2");
@@ -838,7 +829,7 @@ static void test_drain_across_graph_change(void **state)
         fail_msg("open: %s", error_get_pretty(err));
     }
     s.blk = blk;
-    bs = root_of(blk);
+    bs = bt_root(blk);
     m = memtest_state(bs);
     assert_int_equal(rt_iothreads_start(threads, 2, "drainswap"), 0);
     for (int i = 0; i < 8; i++) {
@@ -951,7 +942,7 @@ static void test_root_swap(void **state)
     if (!blk) {
         fail_msg("open: %s", error_get_pretty(err));
     }
-    bs = root_of(blk);
+    bs = bt_root(blk);
     bdrv_ref(bs);                   /* ours, across the removals */
     assert_int_equal(rt_iothreads_start(threads, 2, "swap"), 0);
     for (int i = 0; i < 6; i++) {

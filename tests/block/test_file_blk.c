@@ -10,6 +10,7 @@
  * loop (synchronous wrappers, blk_aio_*) and from IOThread coroutines.
  */
 #include "rt-test.h"
+#include "file-test.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -25,16 +26,6 @@
 #include "qemu/defer-call.h"
 #include "sysemu/block-backend.h"
 
-#define FILE_SIZE   (1024 * 1024)
-#define ALIGN       4096
-
-typedef struct FileConfig {
-    const char *aio;
-    bool direct;
-} FileConfig;
-
-static char tmpdir[] = "/tmp/mqblk-file-blk-XXXXXX";
-static char path[PATH_MAX];
 
 static void make_file(size_t size)
 {
@@ -301,38 +292,6 @@ static void test_blk_read_only(void **state)
     blk_unref(blk);
 }
 
-static const FileConfig configs[] = {
-    { "threads", false }, { "threads", true },
-    { "native", false },  { "native", true },
-    { "io_uring", false }, { "io_uring", true },
-};
-
-static int group_setup(void **state)
-{
-    if (!mkdtemp(tmpdir)) {
-        return -1;
-    }
-    snprintf(path, sizeof(path), "%s/disk.img", tmpdir);
-    return rt_group_setup(state);
-}
-
-static int group_teardown(void **state)
-{
-    int ret;
-
-    ret = rt_group_teardown(state);
-    unlink(path);
-    rmdir(tmpdir);
-    return ret;
-}
-
-#define PER_CONFIG(fn) \
-    cmocka_unit_test_prestate(fn, (void *)&configs[0]), \
-    cmocka_unit_test_prestate(fn, (void *)&configs[1]), \
-    cmocka_unit_test_prestate(fn, (void *)&configs[2]), \
-    cmocka_unit_test_prestate(fn, (void *)&configs[3]), \
-    cmocka_unit_test_prestate(fn, (void *)&configs[4]), \
-    cmocka_unit_test_prestate(fn, (void *)&configs[5])
 
 int main(void)
 {
@@ -346,5 +305,5 @@ int main(void)
         PER_CONFIG(test_blk_batching),
     };
 
-    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+    return cmocka_run_group_tests(tests, file_group_setup, file_group_teardown);
 }

@@ -11,6 +11,7 @@
  * lock as the generic layer would.
  */
 #include "rt-test.h"
+#include "file-test.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -27,16 +28,6 @@
 #include "qemu/coroutine.h"
 #include "qemu/defer-call.h"
 
-#define FILE_SIZE   (1024 * 1024)
-#define ALIGN       4096
-
-typedef struct FileConfig {
-    const char *aio;
-    bool direct;
-} FileConfig;
-
-static char tmpdir[] = "/tmp/mqblk-file-test-XXXXXX";
-static char path[PATH_MAX];
 
 /* ---- nodes ------------------------------------------------------------------ */
 
@@ -624,38 +615,6 @@ static void test_read_only(void **state)
 
 /* ---- main --------------------------------------------------------------------- */
 
-static const FileConfig configs[] = {
-    { "threads", false }, { "threads", true },
-    { "native", false },  { "native", true },
-    { "io_uring", false }, { "io_uring", true },
-};
-
-static int group_setup(void **state)
-{
-    if (!mkdtemp(tmpdir)) {
-        return -1;
-    }
-    snprintf(path, sizeof(path), "%s/disk.img", tmpdir);
-    return rt_group_setup(state);
-}
-
-static int group_teardown(void **state)
-{
-    int ret;
-
-    ret = rt_group_teardown(state);
-    unlink(path);
-    rmdir(tmpdir);
-    return ret;
-}
-
-#define PER_CONFIG(fn) \
-    cmocka_unit_test_prestate(fn, (void *)&configs[0]), \
-    cmocka_unit_test_prestate(fn, (void *)&configs[1]), \
-    cmocka_unit_test_prestate(fn, (void *)&configs[2]), \
-    cmocka_unit_test_prestate(fn, (void *)&configs[3]), \
-    cmocka_unit_test_prestate(fn, (void *)&configs[4]), \
-    cmocka_unit_test_prestate(fn, (void *)&configs[5])
 
 int main(void)
 {
@@ -674,5 +633,5 @@ int main(void)
         PER_CONFIG(test_context_replaced),
     };
 
-    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+    return cmocka_run_group_tests(tests, file_group_setup, file_group_teardown);
 }

@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "rt-test.h"
+#include "block-test.h"
 #include "block/aio-wait.h"
 #include "block/block_int.h"
 #include "memtest-driver.h"
@@ -35,27 +36,6 @@ static int64_t cpu_ns(void)
 
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
     return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
-static BlockBackend *open_blk(const char *opts)
-{
-    Error *err = NULL;
-    BlockBackend *blk = blk_new_open(NULL, opts, &err);
-
-    if (!blk) {
-        fail_msg("open '%s': %s", opts, error_get_pretty(err));
-    }
-    return blk;
-}
-
-static BlockDriverState *root_of(BlockBackend *blk)
-{
-    BlockDriverState *bs;
-
-    bdrv_graph_rdlock_main_loop();
-    bs = blk_bs(blk);
-    bdrv_graph_rdunlock_main_loop();
-    return bs;
 }
 
 static BlockDriverState *child_of(BlockDriverState *bs)
@@ -291,9 +271,9 @@ static void test_options(void **state)
  * the process uses far less CPU than wall time. */
 static void test_iops_limit_sleeps(void **state)
 {
-    BlockBackend *blk = open_blk("driver=throttle,iops-total=200,"
+    BlockBackend *blk = bt_open_blk("driver=throttle,iops-total=200,"
                                  "file.driver=null,file.size=1M");
-    BlockBackend *raw = open_blk("driver=null,size=1M");
+    BlockBackend *raw = bt_open_blk("driver=null,size=1M");
     static Job jobs[60];
     int64_t wall, cpu;
 
@@ -313,7 +293,7 @@ static void test_iops_limit_sleeps(void **state)
 /* 32 requests of 4 KiB at 512 KiB/s: 31 gaps of 7.8 ms. */
 static void test_bps_limit(void **state)
 {
-    BlockBackend *blk = open_blk("driver=throttle,bps-total=512k,"
+    BlockBackend *blk = bt_open_blk("driver=throttle,bps-total=512k,"
                                  "file.driver=null,file.size=1M");
     static Job jobs[32];
 
@@ -326,7 +306,7 @@ static void test_bps_limit(void **state)
 /* A capacity of 40 lets 40 through at once; 6 more need 6 * 50 ms. */
 static void test_burst(void **state)
 {
-    BlockBackend *blk = open_blk("driver=throttle,iops-total=20,"
+    BlockBackend *blk = bt_open_blk("driver=throttle,iops-total=20,"
                                  "iops-total-max=40,"
                                  "file.driver=null,file.size=1M");
     static Job jobs[46];
@@ -355,7 +335,7 @@ static void test_burst(void **state)
  * as long as 20 alone. */
 static void test_read_write_limits(void **state)
 {
-    BlockBackend *blk = open_blk("driver=throttle,iops-read=100,"
+    BlockBackend *blk = bt_open_blk("driver=throttle,iops-read=100,"
                                  "iops-write=100,"
                                  "file.driver=null,file.size=1M");
     static Job jobs[40];
@@ -369,7 +349,7 @@ static void test_read_write_limits(void **state)
 /* Two IOThreads with four queues each share one 200 IOPS limit. */
 static void test_iothreads_share_limit(void **state)
 {
-    BlockBackend *blk = open_blk("driver=throttle,iops-total=200,"
+    BlockBackend *blk = bt_open_blk("driver=throttle,iops-total=200,"
                                  "file.driver=null,file.size=1M");
     IOThread *threads[2];
     Job jobs[8];
@@ -400,7 +380,7 @@ static void test_iothreads_share_limit(void **state)
  */
 static void test_large_not_starved(void **state)
 {
-    BlockBackend *blk = open_blk("driver=throttle,bps-total=1M,"
+    BlockBackend *blk = bt_open_blk("driver=throttle,bps-total=1M,"
                                  "file.driver=null,file.size=1M");
     static Job small[8];
     Job big;
@@ -447,7 +427,7 @@ static void test_large_not_starved(void **state)
  */
 static void test_sleepers_do_not_block_graph(void **state)
 {
-    BlockBackend *blk = open_blk("driver=throttle,iops-total=10,"
+    BlockBackend *blk = bt_open_blk("driver=throttle,iops-total=10,"
                                  "file.driver=null,file.size=1M");
     BlockDriverState *other;
     IOThread *threads[1];
@@ -490,9 +470,9 @@ static void test_sleepers_do_not_block_graph(void **state)
 
 static void test_passthrough(void **state)
 {
-    BlockBackend *blk = open_blk("driver=throttle,iops-total=1,"
+    BlockBackend *blk = bt_open_blk("driver=throttle,iops-total=1,"
                                  "file.driver=memtest,file.size=1M");
-    BlockDriverState *bs = root_of(blk), *file = NULL;
+    BlockDriverState *bs = bt_root(blk), *file = NULL;
     MemtestState *mt = memtest_state(child_of(bs));
     static uint8_t out[200000], in[200000];
     int64_t pnum = 0, map = -1, t0;
@@ -518,10 +498,10 @@ static void test_passthrough(void **state)
 
     /* Data and the other requests, at limits that do not slow us, on a
      * child with alignment and a transfer limit the filter takes on. */
-    blk = open_blk("driver=throttle,iops-total=100000,bps-total=1G,"
+    blk = bt_open_blk("driver=throttle,iops-total=100000,bps-total=1G,"
                    "file.driver=memtest,file.size=1M,file.align=4096,"
                    "file.max-transfer=65536");
-    bs = root_of(blk);
+    bs = bt_root(blk);
     mt = memtest_state(child_of(bs));
     assert_int_equal(bs->bl.request_alignment, 4096);
     assert_int_equal(bs->bl.max_transfer, 65536);
@@ -540,7 +520,7 @@ static void test_passthrough(void **state)
     blk_unref(blk);
 
     /* No limit at all: a plain pass-through that never waits. */
-    blk = open_blk("driver=throttle,file.driver=memtest,file.size=1M");
+    blk = bt_open_blk("driver=throttle,file.driver=memtest,file.size=1M");
     t0 = now_ns();
     for (int i = 0; i < 200; i++) {
         assert_int_equal(blk_pwrite(blk, 512 * i, 512, out + i, 0), 0);
@@ -557,8 +537,8 @@ static void test_passthrough(void **state)
 
 static void test_insert_remove_under_io(void **state)
 {
-    BlockBackend *blk = open_blk("driver=null,size=1M,node-name=base");
-    BlockDriverState *base = root_of(blk), *filter;
+    BlockBackend *blk = bt_open_blk("driver=null,size=1M,node-name=base");
+    BlockDriverState *base = bt_root(blk), *filter;
     IOThread *threads[2];
     static Job jobs[32];
     Error *err = NULL;
@@ -577,7 +557,7 @@ static void test_insert_remove_under_io(void **state)
     if (!filter) {
         fail_msg("insert: %s", error_get_pretty(err));
     }
-    assert_ptr_equal(root_of(blk), filter);
+    assert_ptr_equal(bt_root(blk), filter);
 
     /* 20 IOPS now: about 6 requests in 300 ms, not thousands. */
     d0 = jobs_sum(jobs, 32, false);
@@ -597,7 +577,7 @@ static void test_insert_remove_under_io(void **state)
     assert_int_equal(bdrv_remove_filter(filter, &err), 0);
     assert_window("remove with 32 throttled waiters", now_ns() - t0, 0,
                   400 * MS);
-    assert_ptr_equal(root_of(blk), base);
+    assert_ptr_equal(bt_root(blk), base);
 
     d0 = jobs_sum(jobs, 32, false);
     usleep(100 * 1000);
