@@ -146,8 +146,10 @@ struct BlockDriver {
      * with *errp set.  Main loop, outside coroutines, graph unlocked.
      */
     int (*bdrv_open)(BlockDriverState *bs, BlockOpts *opts, Error **errp);
-    /* Release what bdrv_open set up; children are unref'd afterwards by
-     * the generic layer.  Main loop, no requests in flight. */
+    /* Release what bdrv_open set up.  Must not use the children: when the
+     * last reference goes while the graph is being changed (under the write
+     * lock), they are detached first and close runs later from a main-loop
+     * BH.  Main loop, no requests in flight, graph unlocked. */
     void (*bdrv_close)(BlockDriverState *bs);
 
     int coroutine_fn GRAPH_RDLOCK_PTR (*bdrv_co_preadv)(BlockDriverState *bs,
