@@ -438,7 +438,17 @@ int64_t coroutine_fn blk_co_getlength(BlockBackend *blk) GRAPH_UNLOCKED
 
 /* ---- callback API ----------------------------------------------------- */
 
-typedef struct BlkAioRequest {
+/*
+ * A callback request lives on its own coroutine's stack: no allocation per
+ * request.  The arguments start on the submitter's stack and are copied
+ * when the coroutine starts (at once, inside blk_aio_submit()).  The
+ * callback must not run inside the blk_aio_*() call: a request that
+ * completes before the submitter returned marks `done_early` and yields,
+ * and the submitter schedules it in the same context to finish later.
+ * Submitter and coroutine share a thread, so the hand-over needs no
+ * atomics; `submit` is cleared by the submitter once it returns.
+ */
+typedef struct BlkAioSubmit {
     BlockBackend *blk;
     BlkOp op;
     int64_t offset;
@@ -446,66 +456,52 @@ typedef struct BlkAioRequest {
     BdrvRequestFlags flags;
     BlockCompletionFunc *cb;
     void *opaque;
-    int ret;
-    bool submitting;    /* still inside blk_aio_*(): defer the callback */
-    bool done;
-} BlkAioRequest;
-
-/* The request stays counted in flight until its callback returned, so a
- * drain also waits for callbacks. */
-static void blk_aio_complete(BlkAioRequest *req)
-{
-    BlockBackend *blk = req->blk;
-
-    req->cb(req->opaque, req->ret);
-    free(req);
-    blk_dec_in_flight(blk);
-}
-
-static void blk_aio_complete_bh(void *opaque)
-{
-    blk_aio_complete(opaque);
-}
+    bool done_early;                /* completed inside blk_aio_submit() */
+    struct BlkAioSubmit **clear_me; /* the coroutine's pointer to this */
+} BlkAioSubmit;
 
 static void coroutine_fn blk_aio_entry(void *opaque)
 {
-    BlkAioRequest *req = opaque;
-    BlockBackend *blk = req->blk;
-    int64_t bytes = req->qiov ? (int64_t)req->qiov->size : 0;
+    BlkAioSubmit *submit = opaque;
+    BlkAioSubmit args = *submit;
+    BlockBackend *blk = args.blk;
+    int64_t bytes = args.qiov ? (int64_t)args.qiov->size : 0;
+    int ret;
 
-    req->ret = blk_check_args(blk, req->offset, bytes, req->qiov, req->flags);
+    submit->clear_me = &submit;
+    ret = blk_check_args(blk, args.offset, bytes, args.qiov, args.flags);
+    /* Counted until the callback returned, so a drain waits for it too. */
     blk_inc_in_flight_wait(blk);
-    if (req->ret == 0) {
+    if (ret == 0) {
         bdrv_graph_co_rdlock();
-        req->ret = blk_do_request(blk, req->op, req->offset, bytes, req->qiov,
-                                  req->flags);
+        ret = blk_do_request(blk, args.op, args.offset, bytes, args.qiov,
+                             args.flags);
         bdrv_graph_co_rdunlock();
     }
-    req->done = true;
-    if (!req->submitting) {
-        blk_aio_complete(req);
+    if (submit) {
+        submit->done_early = true;
+        qemu_coroutine_yield();     /* until blk_aio_submit() returned */
     }
+    args.cb(args.opaque, ret);
+    blk_dec_in_flight(blk);
 }
 
 static void blk_aio_submit(BlockBackend *blk, BlkOp op, int64_t offset,
                            QEMUIOVector *qiov, BdrvRequestFlags flags,
                            BlockCompletionFunc *cb, void *opaque)
 {
-    BlkAioRequest *req = malloc(sizeof(*req));
+    BlkAioSubmit submit = {
+        .blk = blk, .op = op, .offset = offset, .qiov = qiov,
+        .flags = flags, .cb = cb, .opaque = opaque,
+    };
+    Coroutine *co = qemu_coroutine_create(blk_aio_entry, &submit);
 
     IO_CODE();
-    if (!req) {
-        abort();
-    }
-    *req = (BlkAioRequest) {
-        .blk = blk, .op = op, .offset = offset, .qiov = qiov,
-        .flags = flags, .cb = cb, .opaque = opaque, .submitting = true,
-    };
-    qemu_coroutine_enter(qemu_coroutine_create(blk_aio_entry, req));
-    req->submitting = false;
-    if (req->done) {
-        aio_bh_schedule_oneshot(qemu_get_current_aio_context(),
-                                blk_aio_complete_bh, req);
+    qemu_coroutine_enter(co);
+    if (submit.done_early) {
+        aio_co_schedule(qemu_get_current_aio_context(), co);
+    } else {
+        *submit.clear_me = NULL;    /* suspended mid-request: forget us */
     }
 }
 
