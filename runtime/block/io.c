@@ -210,6 +210,26 @@ static void *bounce_alloc(BlockDriverState *bs, size_t bytes)
     return p;
 }
 
+/* The aligned range covering a misaligned request, and a bounce buffer
+ * for it. */
+typedef struct AlignedCover {
+    int64_t head;               /* offset rounded down */
+    int64_t end;                /* offset + bytes rounded up */
+    char *buf;                  /* end - head bytes, driver-aligned */
+} AlignedCover;
+
+/* Returns: 0, or -ENOMEM. */
+static int cover_init(BlockDriverState *bs, int64_t offset, int64_t bytes,
+                      AlignedCover *c)
+{
+    uint32_t align = bs->bl.request_alignment;
+
+    c->head = align_down(offset, align);
+    c->end = align_up(offset + bytes, align);
+    c->buf = bounce_alloc(bs, (size_t)(c->end - c->head));
+    return c->buf ? 0 : -ENOMEM;
+}
+
 /* ---- driver calls with limits ---------------------------------------- */
 
 /*
@@ -314,23 +334,19 @@ static int coroutine_fn GRAPH_RDLOCK
 read_padded(BlockDriverState *bs, int64_t offset, int64_t bytes,
             QEMUIOVector *qiov, BdrvRequestFlags flags)
 {
-    uint32_t align = bs->bl.request_alignment;
-    int64_t head = align_down(offset, align);
-    int64_t end = align_up(offset + bytes, align);
-    void *buf = bounce_alloc(bs, (size_t)(end - head));
+    AlignedCover c;
     QEMUIOVector bq;
-    int ret;
+    int ret = cover_init(bs, offset, bytes, &c);
 
-    if (!buf) {
-        return -ENOMEM;
+    if (ret < 0) {
+        return ret;
     }
-    qemu_iovec_init_buf(&bq, buf, (size_t)(end - head));
-    ret = drv_rw(bs, false, head, end - head, &bq, 0, flags);
+    qemu_iovec_init_buf(&bq, c.buf, (size_t)(c.end - c.head));
+    ret = drv_rw(bs, false, c.head, c.end - c.head, &bq, 0, flags);
     if (ret == 0) {
-        qemu_iovec_from_buf(qiov, 0, (char *)buf + (offset - head),
-                            (size_t)bytes);
+        qemu_iovec_from_buf(qiov, 0, c.buf + (offset - c.head), (size_t)bytes);
     }
-    free(buf);
+    free(c.buf);
     return ret;
 }
 
@@ -398,34 +414,34 @@ write_rmw(BlockDriverState *bs, int64_t offset, int64_t bytes,
           QEMUIOVector *qiov, BdrvRequestFlags flags)
 {
     uint32_t align = bs->bl.request_alignment;
-    int64_t head = align_down(offset, align);
-    int64_t end = align_up(offset + bytes, align);
-    char *buf = bounce_alloc(bs, (size_t)(end - head));
+    AlignedCover c;
     QEMUIOVector bq;
-    int ret = 0;
+    int ret = cover_init(bs, offset, bytes, &c);
+    int64_t tail = c.end - align;       /* the last block of the cover */
 
-    if (!buf) {
-        return -ENOMEM;
+    if (ret < 0) {
+        return ret;
     }
-    if (head != offset) {
-        qemu_iovec_init_buf(&bq, buf, align);
-        ret = drv_rw(bs, false, head, align, &bq, 0, 0);
+    if (c.head != offset) {
+        qemu_iovec_init_buf(&bq, c.buf, align);
+        ret = drv_rw(bs, false, c.head, align, &bq, 0, 0);
     }
-    if (ret == 0 && end != offset + bytes &&
-        (end - align != head || head == offset)) {
-        qemu_iovec_init_buf(&bq, buf + (end - align - head), align);
-        ret = drv_rw(bs, false, end - align, align, &bq, 0, 0);
+    /* The tail block, unless it is the head block just read. */
+    if (ret == 0 && c.end != offset + bytes &&
+        (tail != c.head || c.head == offset)) {
+        qemu_iovec_init_buf(&bq, c.buf + (tail - c.head), align);
+        ret = drv_rw(bs, false, tail, align, &bq, 0, 0);
     }
     if (ret == 0) {
         if (qiov) {
-            qemu_iovec_to_buf(qiov, 0, buf + (offset - head), (size_t)bytes);
+            qemu_iovec_to_buf(qiov, 0, c.buf + (offset - c.head), (size_t)bytes);
         } else {
-            memset(buf + (offset - head), 0, (size_t)bytes);
+            memset(c.buf + (offset - c.head), 0, (size_t)bytes);
         }
-        qemu_iovec_init_buf(&bq, buf, (size_t)(end - head));
-        ret = write_aligned(bs, head, end - head, &bq, 0, flags);
+        qemu_iovec_init_buf(&bq, c.buf, (size_t)(c.end - c.head));
+        ret = write_aligned(bs, c.head, c.end - c.head, &bq, 0, flags);
     }
-    free(buf);
+    free(c.buf);
     return ret;
 }
 
