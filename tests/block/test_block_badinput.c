@@ -399,14 +399,15 @@ static bool direct_io_works(const char *path)
     return true;
 }
 
-static void requests_file(const char *aio, bool direct)
+/* Open the file at @path with @aio and @direct, or skip the case (and
+ * remove the file) when this machine cannot: no O_DIRECT on the temp file
+ * system, or a back end the kernel refuses. */
+static BlockBackend *open_file_or_skip(const char *path, const char *aio,
+                                       bool direct)
 {
-    char path[300], opts[400];
+    char opts[400];
     BlockBackend *blk;
-    BlockAioStats before, after;
-    uint8_t buf[512];
 
-    make_file(path, sizeof(path), SIZE);
     if (direct && !direct_io_works(path)) {
         printf("# SKIP O_DIRECT: not supported in %s\n", tmpdir);
         unlink(path);
@@ -419,6 +420,18 @@ static void requests_file(const char *aio, bool direct)
         unlink(path);
         skip();
     }
+    return blk;
+}
+
+static void requests_file(const char *aio, bool direct)
+{
+    char path[300];
+    BlockBackend *blk;
+    BlockAioStats before, after;
+    uint8_t buf[512];
+
+    make_file(path, sizeof(path), SIZE);
+    blk = open_file_or_skip(path, aio, direct);
     bad_requests(blk, true);
 
     /* Zero-length requests reach no kernel interface (counted for the
@@ -518,18 +531,9 @@ static void shrink_file(const char *aio, bool direct, int64_t new_end)
     fd = open(path, O_RDONLY);
     assert_int_equal(pread(fd, orig, SIZE, 0), SIZE);
     close(fd);
-    if (direct && !direct_io_works(path)) {
-        printf("# SKIP shrink with O_DIRECT: not supported in %s\n", tmpdir);
-        unlink(path);
-        skip();
-    }
+    blk = open_file_or_skip(path, aio, direct);
     snprintf(opts, sizeof(opts), "driver=file,filename=%s,aio=%s,cache.direct=%s",
-             path, aio, direct ? "on" : "off");
-    blk = try_open_blk(opts);
-    if (!blk) {
-        unlink(path);
-        skip();
-    }
+             path, aio, direct ? "on" : "off");     /* for the messages */
     assert_int_equal(truncate(path, new_end), 0);
 
     /* Wholly past the new end (within the old one): zeroes. */
