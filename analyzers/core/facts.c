@@ -21,7 +21,7 @@
 #include <unistd.h>
 
 #define FACTS_MAGIC "BCFACTS"
-#define FACTS_VERSION 1u
+#define FACTS_VERSION 2u
 #define FACTS_HDR_LEN (8 + 4 + 4 + 8)
 
 BcTuFacts *bc_facts_new(const char *main_file)
@@ -192,7 +192,8 @@ static void write_calls_addrs(Writer *w, const BcTuFacts *f)
     bc_vec_foreach_const(&f->calls, c) {
         put_str(w, c->caller_usr); put_str(w, c->callee_usr); put_str(w, c->callee_name);
         put_u32(&w->recs, c->kind | c->in_coroutine_check << 8);
-        put_loc(w, c->loc); put_u32(&w->recs, c->lock_state); put_str(w, c->macro);
+        put_loc(w, c->loc); put_u32(&w->recs, c->lock_state); put_u32(&w->recs, c->lock_may);
+        put_str(w, c->macro);
     }
     put_u32(&w->recs, (uint32_t)f->addrs.n);
     bc_vec_foreach_const(&f->addrs, a) {
@@ -207,11 +208,13 @@ static void write_locks_polls(Writer *w, const BcTuFacts *f)
     bc_vec_foreach_const(&f->locks, l) {
         put_str(w, l->func_usr); put_u32(&w->recs, l->op);
         put_loc(w, l->loc); put_u32(&w->recs, l->lock_state_before);
+        put_u32(&w->recs, l->lock_may_before);
     }
     put_u32(&w->recs, (uint32_t)f->polls.n);
     bc_vec_foreach_const(&f->polls, p) {
         put_str(w, p->func_usr); put_str(w, p->what); put_loc(w, p->loc);
-        put_u32(&w->recs, p->lock_state); put_u32(&w->recs, p->in_coroutine_check);
+        put_u32(&w->recs, p->lock_state); put_u32(&w->recs, p->lock_may);
+        put_u32(&w->recs, p->in_coroutine_check);
     }
     put_u32(&w->recs, (uint32_t)f->files.n);
     bc_vec_foreach_const(&f->files, s) {
@@ -413,7 +416,7 @@ static void read_symbols_decls(Reader *r, BcTuFacts *f)
 
 static void read_calls_addrs(Reader *r, BcTuFacts *f)
 {
-    for (uint32_t n = get_count(r, 36); n-- && !r->bad;) {
+    for (uint32_t n = get_count(r, 40); n-- && !r->bad;) {
         BcCall c = { .caller_usr = get_str(r), .callee_usr = get_str(r),
                      .callee_name = get_str(r) };
         uint32_t bits = get_u32(r);
@@ -421,6 +424,7 @@ static void read_calls_addrs(Reader *r, BcTuFacts *f)
         c.in_coroutine_check = bits >> 8 & 1;
         c.loc = get_loc(r);
         c.lock_state = get_u32(r);
+        c.lock_may = get_u32(r);
         c.macro = get_str(r);
         bc_vec_push(&f->calls, c);
     }
@@ -435,16 +439,18 @@ static void read_calls_addrs(Reader *r, BcTuFacts *f)
 
 static void read_locks_polls(Reader *r, BcTuFacts *f)
 {
-    for (uint32_t n = get_count(r, 24); n-- && !r->bad;) {
+    for (uint32_t n = get_count(r, 28); n-- && !r->bad;) {
         BcLockEvent l = { .func_usr = get_str(r) };
         l.op = get_enum(r, get_u32(r), BC_LOCK_OP_GUARD + 1);
         l.loc = get_loc(r);
         l.lock_state_before = get_u32(r);
+        l.lock_may_before = get_u32(r);
         bc_vec_push(&f->locks, l);
     }
-    for (uint32_t n = get_count(r, 28); n-- && !r->bad;) {
+    for (uint32_t n = get_count(r, 32); n-- && !r->bad;) {
         BcPoll p = { .func_usr = get_str(r), .what = get_str(r), .loc = get_loc(r) };
         p.lock_state = get_u32(r);
+        p.lock_may = get_u32(r);
         p.in_coroutine_check = get_enum(r, get_u32(r), 2);
         bc_vec_push(&f->polls, p);
     }

@@ -29,10 +29,13 @@
  * Calls.  Every call expression in a function body is a BcCall: to a
  * function (direct), or through a slot (field, variable, parameter), or
  * through an expression the front end cannot name (unknown).  Each call
- * records the graph-lock state at that point (explicit acquire/release calls
- * and cleanup guards, in source order), whether it is dominated by a
- * qemu_in_coroutine() check (configurable), and the macro it was expanded
- * from, if any.  Polling points (a call to a polling function, or an
+ * records the graph-lock state at that point over the function's control
+ * flow (flow.h): held on every path (lock_state) and on some path
+ * (lock_may), from explicit acquire/release calls, cleanup guards and the
+ * caller's lock (BC_LOCK_CALLER: still held unless the function released
+ * it); whether it runs only in coroutine context (reached through the true
+ * edge of a qemu_in_coroutine() test, configurable); and the macro it was
+ * expanded from, if any.  Polling points (a call to a polling function, or an
  * expansion of a polling macro such as AIO_WAIT_WHILE) are BcPoll records.
  *
  * Address-taken references (BcAddrTaken) connect functions to slots: a
@@ -89,6 +92,8 @@ enum {
     BC_LOCK_RD       = 1u << 0,   /* graph reader lock held (explicit call) */
     BC_LOCK_WR       = 1u << 1,   /* graph writer lock held */
     BC_LOCK_RD_GUARD = 1u << 2,   /* reader lock held by a cleanup guard */
+    BC_LOCK_CALLER   = 1u << 3,   /* the caller's lock (GRAPH_RDLOCK/WRLOCK
+                                   * function) not released here */
 };
 
 typedef enum BcCallKind {
@@ -103,8 +108,9 @@ typedef struct BcCall {
     const char *callee_name;  /* as written, for messages */
     BcCallKind kind;
     BcLoc loc;                /* the call expression */
-    uint32_t lock_state;      /* BC_LOCK_* bits held at the call */
-    bool in_coroutine_check;  /* dominated by the in-coroutine test */
+    uint32_t lock_state;      /* BC_LOCK_* bits held on every path to the call */
+    uint32_t lock_may;        /* ... held on some path */
+    bool in_coroutine_check;  /* only reached in coroutine context */
     const char *macro;        /* outermost macro the call came from, or NULL */
 } BcCall;
 
@@ -133,14 +139,16 @@ typedef struct BcLockEvent {
     const char *func_usr;
     BcLockOp op;
     BcLoc loc;
-    uint32_t lock_state_before;
+    uint32_t lock_state_before;   /* every path, as BcCall.lock_state */
+    uint32_t lock_may_before;     /* some path */
 } BcLockEvent;
 
 typedef struct BcPoll {
     const char *func_usr;     /* function containing the polling point */
     const char *what;         /* "AIO_WAIT_WHILE", "aio_poll", ... */
     BcLoc loc;
-    uint32_t lock_state;
+    uint32_t lock_state;      /* as BcCall */
+    uint32_t lock_may;
     bool in_coroutine_check;
 } BcPoll;
 

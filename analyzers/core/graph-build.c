@@ -59,7 +59,7 @@ static bool edge_equal(const BcEdge *a, const BcEdge *b)
 {
     return a->from == b->from && a->to == b->to && a->kind == b->kind &&
            a->loc.line == b->loc.line && a->loc.col == b->loc.col &&
-           a->lock_state == b->lock_state &&
+           a->lock_state == b->lock_state && a->lock_may == b->lock_may &&
            a->in_coroutine_check == b->in_coroutine_check &&
            same_str(a->loc.file, b->loc.file);
 }
@@ -187,6 +187,7 @@ static void add_calls(BcGraph *g, EdgeSet *set, const BcTuFacts *tu)
         e.kind = c->kind == BC_CALL_SLOT ? BC_EDGE_SLOT_CALL : BC_EDGE_CALL;
         e.loc = c->loc;
         e.lock_state = c->lock_state;
+        e.lock_may = c->lock_may;
         e.in_coroutine_check = c->in_coroutine_check;
         e.call = c;
         add_edge_once(g, set, &e);

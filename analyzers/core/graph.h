@@ -90,7 +90,8 @@ typedef struct BcEdge {
     BcNodeId from, to;
     BcEdgeKind kind;
     BcLoc loc;                  /* call expression, or where the address was taken */
-    uint32_t lock_state;        /* BC_LOCK_* at the call (calls only) */
+    uint32_t lock_state;        /* BC_LOCK_* on every path to the call (calls only) */
+    uint32_t lock_may;          /* ... on some path */
     bool in_coroutine_check;    /* calls only */
     const BcCall *call;         /* source record, NULL for hand-built edges */
     const BcAddrTaken *addr;    /* source record for POINTS_TO, or NULL */

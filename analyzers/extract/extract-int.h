@@ -4,11 +4,12 @@
  * Context: one BcTu per translation unit, used by the one worker thread
  * that parses it.
  *
- * Passes: tu.c parses and drives; walk.c traverses a function body in
- * source order with a frame stack; symbols.c records declarations and
- * labels; calls.c records calls, lock state and the in-coroutine flag;
- * addr.c records address-taken functions; macros.c indexes macro
- * expansions (attribution, polling macros, guard and code-class macros).
+ * Passes: tu.c parses and drives; symbols.c records declarations and
+ * labels; body.c builds a function body's control-flow graph (core/flow.h)
+ * and hands its leaves to calls.c, which records calls, lock events and
+ * polling points as flow events; addr.c records address-taken functions;
+ * macros.c indexes macro expansions (attribution, polling macros, guard
+ * and code-class macros).
  */
 #ifndef BC_EXTRACT_INT_H
 #define BC_EXTRACT_INT_H
@@ -18,6 +19,7 @@
 #include <stdint.h>
 #include "config.h"
 #include "facts.h"
+#include "flow.h"
 #include "strmap.h"
 #include "vec.h"
 
@@ -129,10 +131,41 @@ const char *bc_macros_attribute(const BcTu *t, CXCursor c);
  */
 bool bc_macros_mention(BcTu *t, CXCursor c, const char *ident);
 
-/* --- calls.c: one function body ----------------------------------------- */
+/* --- body.c: one function body ------------------------------------------ */
 /* Record calls, lock events, polls and address-taken in the body of @fn,
- * whose definition is f->decls.v[@def] (code-class labels go there). */
+ * whose definition is f->decls.v[@def] (code-class labels go there), with
+ * lock state and in-coroutine context solved over its control flow. */
 void bc_body_extract(BcTu *t, CXCursor fn, size_t def);
+
+/* The body being extracted (body.c owns it; calls.c adds to it). */
+typedef struct BcBody BcBody;
+/* Record an event in the current block; @kind says which facts vector
+ * @index points into (the solved state is written back there). */
+typedef enum BcBodyRec { BC_REC_CALL, BC_REC_LOCK, BC_REC_POLL } BcBodyRec;
+void bc_body_event(BcBody *b, BcFlowOp op, BcBodyRec kind, size_t index);
+/* A scoped guard taken in the innermost scope (released when it ends). */
+void bc_body_take_guard(BcBody *b, BcLoc loc);
+/* The current point is unreachable from now on (a noreturn call). */
+void bc_body_dead_end(BcBody *b);
+BcTu *bc_body_tu(const BcBody *b);
+const char *bc_body_usr(const BcBody *b);
+/* Inside the first statement of the body (where code-class macros sit). */
+bool bc_body_in_first_statement(const BcBody *b);
+size_t bc_body_def(const BcBody *b);
+
+/* --- calls.c: the leaves of a body --------------------------------------- */
+/* Call expression @call: record the call (direct, slot or unknown), its
+ * lock effect and polling point as events after its arguments. */
+void bc_call_begin(BcBody *b, CXCursor call, size_t *rec);
+void bc_call_end(BcBody *b, CXCursor call, size_t rec);
+/* Polling point @what at @loc (a polling macro's expansion). */
+void bc_call_poll(BcBody *b, const char *what, BcLoc loc);
+/* `slot = fn` binary operator @op. */
+void bc_call_assignment(BcBody *b, CXCursor op);
+/* A function named outside a call: its address escapes. */
+void bc_call_function_ref(BcBody *b, CXCursor ref);
+/* The in-coroutine test: a call to a configured in-coroutine function. */
+bool bc_call_is_in_coroutine_test(BcBody *b, CXCursor expr);
 
 /* --- addr.c ------------------------------------------------------------- */
 /* Initializer list @list: record functions stored in its fields/elements;
@@ -147,29 +180,3 @@ void bc_addr_call_args(BcTu *t, CXCursor call, CXCursor callee, const char *cont
 
 #endif
 
-/* --- walk.c: source-order traversal with a frame stack ------------------- */
-typedef struct BcFrame {
-    CXCursor c;
-    enum CXCursorKind kind;
-    unsigned index;                  /* position among the parent's children */
-    unsigned n_children;             /* children entered so far */
-    enum CXCursorKind last_child;    /* kind of the last child left */
-    /* Client scratch, zeroed on entry. */
-    uint32_t bits;
-    int mark;
-    bool flag;
-} BcFrame;
-
-typedef struct BcWalk {
-    BC_VEC(BcFrame) stack;
-    /* Called after the frame is pushed; return false to skip its children. */
-    bool (*enter)(struct BcWalk *w, BcFrame *fr);
-    /* Called after the children, before the frame is popped. */
-    void (*leave)(struct BcWalk *w, BcFrame *fr);
-    void *opaque;
-} BcWalk;
-
-/* Walk the children of @root (not @root itself) depth first, in order. */
-void bc_walk(BcWalk *w, CXCursor root);
-/* Frame @up levels above the top (0 = top), or NULL. */
-BcFrame *bc_walk_frame(BcWalk *w, size_t up);

@@ -1,9 +1,13 @@
 /*
  * bc005-poll-under-graph-lock.c - BC005: polling with the graph reader lock held
  *
- * The reader lock is held at a point when the facts say so (BC_LOCK_RD from
- * an explicit rdlock call, BC_LOCK_RD_GUARD from a cleanup guard) or when
- * the function is GRAPH_RDLOCK (its caller holds it).  Findings:
+ * The reader lock is held at a point when it is on some path to it
+ * (lock_may: BC_LOCK_RD from an explicit rdlock call, BC_LOCK_RD_GUARD from
+ * a cleanup guard, or BC_LOCK_CALLER in a GRAPH_RDLOCK function that has
+ * not released its caller's lock there).  Along a path, each further call
+ * and the final polling point must still be under the inherited lock (the
+ * callee did not release it first: rdunlock ... poll ... rdlock is fine).
+ * Findings:
  *   - a polling point in such a function / at such a point;
  *   - a call made with the lock held that reaches a polling point, through
  *     any callees (coroutine or not) except functions labelled GRAPH_RDLOCK
@@ -43,8 +47,25 @@ static bool enter(const BcSearch *s, const BcNode *n)
 
 static bool first(const BcSearch *s, BcNodeId start, const BcEdge *e)
 {
-    return bc_lock_has_reader(e->lock_state) ||
-           bc_node_has(bc_graph_node(s->g, start), BC_L_GRAPH_RDLOCK);
+    return bc_lock_reader_held(bc_graph_node(s->g, start), e->lock_may);
+}
+
+/* In a callee, the lock is its caller's: still held unless released. */
+static bool inherited(uint32_t may)
+{
+    return (may & (BC_LOCK_CALLER | BC_LOCK_RD | BC_LOCK_RD_GUARD)) != 0;
+}
+
+static bool follow(const BcSearch *s, const BcEdge *e)
+{
+    (void)s;
+    return inherited(e->lock_may);
+}
+
+static bool point(const BcSearch *s, const BcPollPoint *p)
+{
+    (void)s;
+    return inherited(p->lock_may);
 }
 
 static void report(const BcGraph *g, void *opaque, BcNodeId start, const BcHop *hops,
@@ -55,7 +76,7 @@ static void report(const BcGraph *g, void *opaque, BcNodeId start, const BcHop *
     char key[512];
     BcReport r = { .rule = 5, .loc = hops[0].loc, .function = s->name, .function_usr = s->usr,
                    .key = key, .path = hops, .n_path = n };
-    const char *how = bc_lock_has_reader(n == 1 ? poll->lock_state : 0) ? "held here"
+    const char *how = bc_lock_has_reader(n == 1 ? poll->lock_may : 0) ? "held here"
                       : "required by GRAPH_RDLOCK";
 
     snprintf(key, sizeof(key), "%s:%s", bc_graph_node(g, poll->func)->usr, poll->what);
@@ -79,11 +100,11 @@ static void found(const BcSearch *s, BcNodeId start, const uint32_t *edges, size
 /* Polling points of @id itself under the reader lock. */
 static void check_direct(const BcGraph *g, Ctx *c, const BcPollIndex *polls, BcNodeId id)
 {
-    bool rdlock_fn = bc_node_has(bc_graph_node(g, id), BC_L_GRAPH_RDLOCK);
+    const BcNode *fn = bc_graph_node(g, id);
 
     for (uint32_t i = polls->begin[id]; i < polls->begin[id + 1]; i++) {
         const BcPollPoint *p = &polls->v[i];
-        if (rdlock_fn || bc_lock_has_reader(p->lock_state)) {
+        if (bc_lock_reader_held(fn, p->lock_may)) {
             bc_report_poll_path(g, c, id, NULL, 0, p, report);
         }
     }
@@ -94,7 +115,7 @@ static void run(const BcGraph *g, const BcConfig *cfg, BcFindings *out)
     Ctx c = { cfg, out, false };
     BcPollIndex polls = { 0 };
     BcSearch s = { .g = g, .polls = &polls, .enter = enter, .first = first,
-                   .found = found, .ctx = &c,
+                   .follow = follow, .point = point, .found = found, .ctx = &c,
                    .max_found = BC_PATH_MAX_FOUND };
 
     bc_poll_index_build(&polls, g);

@@ -7,8 +7,9 @@
  * when a front end recorded no event) is a finding when the function
  *   - is coroutine_fn (or a no_co_wrapper*: a coroutine),
  *   - is labelled io_code (IO_CODE(): may run in any thread),
- *   - or holds the reader lock: lock_state_before has the reader bit or the
- *     guard bit, or the function is GRAPH_RDLOCK.
+ *   - or holds the reader lock on some path: lock_may_before has the reader
+ *     or guard bit, or the function is GRAPH_RDLOCK and has not released
+ *     its caller's lock there (BC_LOCK_CALLER).
  * All reasons that apply go into one message.  coroutine_mixed_fn functions
  * are not reported for taking it (they may be on their main-loop branch).
  * docs/rules/BC006.md.
@@ -34,7 +35,7 @@ static void check(const BcGraph *g, const BcConfig *cfg, BcNodeId fid, BcLoc loc
     }
     if (bc_lock_has_reader(before)) {
         strcat(why, ", while holding the reader lock");
-    } else if (bc_node_has(f, BC_L_GRAPH_RDLOCK)) {
+    } else if (bc_lock_reader_held(f, before)) {
         strcat(why, ", in a GRAPH_RDLOCK function (the caller holds the reader lock)");
     }
     if (why[0]) {
@@ -51,7 +52,7 @@ static void run(const BcGraph *g, const BcConfig *cfg, BcFindings *out)
         bc_vec_foreach_const(&g->tus.v[t]->locks, l) {
             BcNodeId f = bc_graph_lookup(g, l->func_usr);
             if (l->op == BC_LOCK_OP_WRLOCK && f != BC_NO_NODE) {
-                check(g, cfg, f, l->loc, l->lock_state_before, out);
+                check(g, cfg, f, l->loc, l->lock_may_before, out);
             }
         }
     }
@@ -59,7 +60,7 @@ static void run(const BcGraph *g, const BcConfig *cfg, BcFindings *out)
     bc_vec_foreach_const(&g->edges, e) {
         if (e->kind == BC_EDGE_CALL && cfg &&
             BC_CONFIG_HAS(cfg, wrlock_functions, bc_graph_node(g, e->to)->name)) {
-            check(g, cfg, e->from, e->loc, e->lock_state, out);
+            check(g, cfg, e->from, e->loc, e->lock_may, out);
         }
     }
 }

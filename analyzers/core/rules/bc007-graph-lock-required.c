@@ -3,9 +3,10 @@
  *
  * For every call to a GRAPH_RDLOCK (GRAPH_WRLOCK) function, and every call
  * through a GRAPH_RDLOCK_PTR (GRAPH_WRLOCK_PTR) slot: the lock must be held
- * at the call (lock_state; any mode satisfies a reader requirement, only the
- * writer bit a writer one), or the caller must itself be GRAPH_RDLOCK /
- * GRAPH_WRLOCK (its own caller holds it; GRAPH_WRLOCK satisfies both).
+ * at the call on every path (lock_state; any mode satisfies a reader
+ * requirement, only the writer bit a writer one), or the caller must itself
+ * be GRAPH_RDLOCK / GRAPH_WRLOCK and not have released its caller's lock on
+ * any path to the call (BC_LOCK_CALLER; GRAPH_WRLOCK satisfies both).
  * Because lock_state includes cleanup guards and slot calls are edges, this
  * catches what clang's -Wthread-safety cannot: calls through function
  * pointers and the exact scope of WITH_GRAPH_RDLOCK_GUARD.
@@ -13,14 +14,6 @@
  */
 #include "rules.h"
 #include "rules/rule-util.h"
-
-static bool caller_has(const BcNode *caller, bool need_wr)
-{
-    if (bc_node_has(caller, BC_L_GRAPH_WRLOCK)) {
-        return true;
-    }
-    return !need_wr && bc_node_has(caller, BC_L_GRAPH_RDLOCK);
-}
 
 static void check(const BcGraph *g, const BcConfig *cfg, const BcEdge *e, BcFindings *out)
 {
@@ -33,10 +26,7 @@ static void check(const BcGraph *g, const BcConfig *cfg, const BcEdge *e, BcFind
     if (!need_wr && !need_rd) {
         return;
     }
-    if (need_wr ? (e->lock_state & BC_LOCK_WR) : bc_lock_has_read(e->lock_state)) {
-        return;
-    }
-    if (caller_has(caller, need_wr)) {
+    if (bc_lock_satisfies(caller, e->lock_state, need_wr)) {
         return;
     }
     bc_report(out, cfg, &r, "%s '%s' requires the graph %s lock, not held in '%s'",

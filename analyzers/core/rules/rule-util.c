@@ -105,7 +105,8 @@ static void collect_points(PointVec *v, const BcGraph *g)
         }
         bc_vec_foreach_const(&g->tus.v[t]->polls, p) {
             BcPollPoint pt = { bc_graph_lookup(g, p->func_usr), p->what, p->loc,
-                               p->lock_state, p->in_coroutine_check, BC_NO_NODE };
+                               p->lock_state, p->lock_may, p->in_coroutine_check,
+                               BC_NO_NODE };
             if (pt.func != BC_NO_NODE) {
                 bc_vec_push(v, pt);
             }
@@ -114,7 +115,7 @@ static void collect_points(PointVec *v, const BcGraph *g)
     bc_vec_foreach_const(&g->edges, e) {
         const BcNode *to = bc_graph_node(g, e->to);
         if (e->kind == BC_EDGE_CALL && bc_node_has(to, BC_L_POLLING_FN)) {
-            BcPollPoint pt = { e->from, to->name, e->loc, e->lock_state,
+            BcPollPoint pt = { e->from, to->name, e->loc, e->lock_state, e->lock_may,
                                e->in_coroutine_check, e->to };
             bc_vec_push(v, pt);
         }
@@ -162,6 +163,23 @@ static uint32_t n_points(const BcPollIndex *x, BcNodeId id)
 }
 
 /* ---- shortest paths ---------------------------------------------------------- */
+
+bool bc_lock_satisfies(const BcNode *fn, uint32_t state, bool need_wr)
+{
+    bool caller = (state & BC_LOCK_CALLER) != 0;
+
+    if (need_wr) {
+        return (state & BC_LOCK_WR) || (caller && bc_node_has(fn, BC_L_GRAPH_WRLOCK));
+    }
+    return (state & (BC_LOCK_RD | BC_LOCK_RD_GUARD | BC_LOCK_WR)) ||
+           (caller && (bc_node_has(fn, BC_L_GRAPH_RDLOCK) || bc_node_has(fn, BC_L_GRAPH_WRLOCK)));
+}
+
+bool bc_lock_reader_held(const BcNode *fn, uint32_t state)
+{
+    return bc_lock_has_reader(state) ||
+           ((state & BC_LOCK_CALLER) && bc_node_has(fn, BC_L_GRAPH_RDLOCK));
+}
 
 static bool follows(const BcNode *from, const BcEdge *e)
 {
@@ -266,6 +284,9 @@ static void visit(BcSearch *s, BcNodeId start, BcNodeId id, uint32_t e, size_t *
     s->queue[(*tail)++] = id;
     for (uint32_t i = n_points(s->polls, id) ? s->polls->begin[id] : 0;
          n_points(s->polls, id) && i < s->polls->begin[id + 1] && !search_full(s); i++) {
+        if (s->point && !s->point(s, &s->polls->v[i])) {
+            continue;
+        }
         len = path_to(s, start, id, buf);
         s->n_found++;
         s->found(s, start, buf, len, &s->polls->v[i], id);
@@ -300,7 +321,8 @@ void bc_search_from(BcSearch *s, BcNodeId start)
         }
         for (uint32_t i = 0; i < n->n_out && !search_full(s); i++) {
             const BcEdge *e = bc_graph_out_edge(g, x, i);
-            if (follows(n, e) && s->useful[e->to] && s->stamp[e->to] != s->cur) {
+            if (follows(n, e) && s->useful[e->to] && s->stamp[e->to] != s->cur &&
+                (e->kind == BC_EDGE_POINTS_TO || !s->follow || s->follow(s, e))) {
                 visit(s, start, e->to, (uint32_t)(e - g->edges.v), &tail, buf);
             }
         }

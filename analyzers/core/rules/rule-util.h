@@ -24,16 +24,21 @@ bool bc_is_no_coroutine(const BcNode *n);
 /* Needs the graph lock shared / exclusive (GRAPH_RDLOCK / GRAPH_WRLOCK). */
 bool bc_needs_rdlock(const BcNode *n);
 bool bc_needs_wrlock(const BcNode *n);
-/* Some graph lock mode that satisfies a reader requirement is held. */
-static inline bool bc_lock_has_read(uint32_t state)
-{
-    return (state & (BC_LOCK_RD | BC_LOCK_RD_GUARD | BC_LOCK_WR)) != 0;
-}
 /* The reader lock proper (explicit or guard), not the writer lock. */
 static inline bool bc_lock_has_reader(uint32_t state)
 {
     return (state & (BC_LOCK_RD | BC_LOCK_RD_GUARD)) != 0;
 }
+/*
+ * Lock state @state (BC_LOCK_* of one point in function @fn, every-path or
+ * some-path bits) satisfies a requirement of the writer lock (@need_wr) or
+ * of the reader lock (any mode): taken in @fn, or still the caller's
+ * (BC_LOCK_CALLER) and @fn is labelled as needing it.
+ */
+bool bc_lock_satisfies(const BcNode *fn, uint32_t state, bool need_wr);
+/* The reader lock proper is held at the point: taken in @fn, or still the
+ * caller's and @fn is GRAPH_RDLOCK. */
+bool bc_lock_reader_held(const BcNode *fn, uint32_t state);
 static inline bool bc_is_function(const BcNode *n)
 {
     return n->kind == BC_SYM_FUNCTION;
@@ -62,7 +67,7 @@ typedef struct BcPollPoint {
     BcNodeId func;          /* function containing the point */
     const char *what;       /* macro or polling function name */
     BcLoc loc;
-    uint32_t lock_state;
+    uint32_t lock_state, lock_may;
     bool in_coroutine_check;
     BcNodeId callee;        /* polling_fn callee for a call, else BC_NO_NODE */
 } BcPollPoint;
@@ -99,6 +104,10 @@ struct BcSearch {
     bool (*is_target)(const BcSearch *s, const BcNode *n);
     /* May the path start with @e out of @start?  NULL: every call edge. */
     bool (*first)(const BcSearch *s, BcNodeId start, const BcEdge *e);
+    /* May it go on through call edge @e of an entered function?  NULL: yes. */
+    bool (*follow)(const BcSearch *s, const BcEdge *e);
+    /* Does polling point @p of an entered function end a path?  NULL: yes. */
+    bool (*point)(const BcSearch *s, const BcPollPoint *p);
     /* Called for each target / polling point, with the shortest path. */
     void (*found)(const BcSearch *s, BcNodeId start, const uint32_t *edges, size_t n,
                   const BcPollPoint *poll, BcNodeId target);

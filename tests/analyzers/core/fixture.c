@@ -96,7 +96,7 @@ static void call(BcTuFacts *t, const char *caller, const char *callee, unsigned 
                  uint32_t lock, bool in_co, BcCallKind kind)
 {
     BcCall c = { fx_usr(t, caller), fx_usr(t, callee), bc_arena_strdup(t->arena, display(callee)),
-                 kind, at(t, line), lock, in_co, NULL };
+                 kind, at(t, line), lock | BC_LOCK_CALLER, lock | BC_LOCK_CALLER, in_co, NULL };
     bc_vec_push(&t->calls, c);
 }
 
@@ -122,13 +122,15 @@ void fx_addr(BcTuFacts *t, const char *fn, const char *slot, BcAddrKind kind,
 
 void fx_poll(BcTuFacts *t, const char *fn, const char *what, unsigned line, uint32_t lock)
 {
-    BcPoll p = { fx_usr(t, fn), what, at(t, line), lock, false };
+    BcPoll p = { fx_usr(t, fn), what, at(t, line), lock | BC_LOCK_CALLER, lock | BC_LOCK_CALLER,
+                 false };
     bc_vec_push(&t->polls, p);
 }
 
 void fx_lock(BcTuFacts *t, const char *fn, BcLockOp op, unsigned line, uint32_t before)
 {
-    BcLockEvent l = { fx_usr(t, fn), op, at(t, line), before };
+    BcLockEvent l = { fx_usr(t, fn), op, at(t, line), before | BC_LOCK_CALLER,
+                      before | BC_LOCK_CALLER };
     bc_vec_push(&t->locks, l);
 }
 

@@ -65,7 +65,7 @@ static BcTuFacts *sample(void)
     fx_call_slot(t, "a.c#helper", "Drv::cb", 21, 0, false);
     t->calls.v[1].macro = "WITH_GRAPH_RDLOCK_GUARD";
     BcCall unknown = { fx_usr(t, "a.c#helper"), NULL, NULL, BC_CALL_UNKNOWN,
-                       { NULL, 0, 0 }, 0, false, NULL };
+                       { NULL, 0, 0 }, 0, 0, false, NULL };
     bc_vec_push(&t->calls, unknown);
     fx_addr(t, "co_read", "Drv::cb", BC_ADDR_INITIALIZER, NULL, 30);
     fx_addr(t, "a.c#helper", NULL, BC_ADDR_ARGUMENT, "co_read", 12);
@@ -126,7 +126,8 @@ static void same_facts(const BcTuFacts *a, const BcTuFacts *b)
     assert_string_equal(a->addrs.v[1].context_usr, b->addrs.v[1].context_usr);
     assert_int_equal(b->addrs.v[1].kind, BC_ADDR_ARGUMENT);
     assert_int_equal(a->polls.n, b->polls.n);
-    assert_int_equal(b->polls.v[0].lock_state, BC_LOCK_WR);
+    assert_int_equal(b->polls.v[0].lock_state, BC_LOCK_WR | BC_LOCK_CALLER);
+    assert_int_equal(b->polls.v[0].lock_may, BC_LOCK_WR | BC_LOCK_CALLER);
     assert_string_equal(b->polls.v[0].what, "AIO_WAIT_WHILE");
     assert_int_equal(a->locks.n, b->locks.n);
     assert_int_equal(b->locks.v[0].op, BC_LOCK_OP_GUARD);

@@ -85,7 +85,7 @@ static void graph_edges_and_slots(void **state)
     fx_call_slot(t, "user", "Drv::cb", 7, BC_LOCK_RD, false);
     fx_call(t, "user", "impl", 8, 0, true);
     BcCall unknown = { fx_usr(t, "user"), NULL, NULL, BC_CALL_UNKNOWN, { "a.c", 9, 1 }, 0,
-                       false, NULL };
+                       0, false, NULL };
     bc_vec_push(&t->calls, unknown);
     BcGraph *g = bc_graph_build(&t, 1, NULL);
     const BcNode *slot = node(g, probe, "Drv::cb");
@@ -102,7 +102,7 @@ static void graph_edges_and_slots(void **state)
     const BcNode *user = node(g, probe, "user");
     assert_int_equal(user->n_out, 2);
     assert_int_equal(bc_graph_out_edge(g, bc_graph_lookup(g, user->usr), 0)->lock_state,
-                     BC_LOCK_RD);
+                     BC_LOCK_RD | BC_LOCK_CALLER);
     assert_true(bc_graph_out_edge(g, bc_graph_lookup(g, user->usr), 1)->in_coroutine_check);
     bc_graph_free(g);
     bc_facts_free(probe);
