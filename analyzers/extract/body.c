@@ -39,7 +39,8 @@ typedef struct Target {
 } Target;
 
 typedef struct Label {
-    CXCursor c;                      /* LabelStmt */
+    CXFile file;                     /* where the LabelStmt starts */
+    unsigned offset;
     uint32_t block;
 } Label;
 
@@ -208,14 +209,20 @@ static void jump(BcBody *b, const Target *t)
 
 /* --- labels and goto ------------------------------------------------------ */
 
+/* The block of a label.  Keyed by position: the cursor a goto's LabelRef
+ * refers to and the one the traversal meets are not equal as cursors. */
 static uint32_t label_block(BcBody *b, CXCursor label)
 {
+    CXFile file;
+    unsigned start, end;
+
+    bc_cursor_offsets(label, &file, &start, &end);
     bc_vec_foreach(&b->labels, l) {
-        if (clang_equalCursors(l->c, label)) {
+        if (l->file == file && l->offset == start) {
             return l->block;
         }
     }
-    Label l = { label, new_block(b) };
+    Label l = { file, start, new_block(b) };
     bc_vec_push(&b->labels, l);
     return l.block;
 }

@@ -230,6 +230,63 @@ static void test_in_coroutine(void **state)
     bc_facts_free(f);
 }
 
+/* Bits held on every path / on some path at the call to @callee. */
+static void assert_lock(const BcTuFacts *f, const char *callee, uint32_t must, uint32_t may)
+{
+    const BcCall *c = call_to(f, callee);
+
+    if (c->lock_state != must || c->lock_may != may) {
+        fail_msg("%s: must %#x may %#x, expected %#x %#x", callee, c->lock_state, c->lock_may,
+                 must, may);
+    }
+}
+
+enum { RD = BC_LOCK_RD, CALLER = BC_LOCK_CALLER, GUARD = BC_LOCK_RD_GUARD };
+
+static void test_flow_locks(void **state)
+{
+    BcTuFacts *f = parse("flow.c");
+
+    (void)state;
+    assert_int_equal(f->status, BC_TU_OK);
+    assert_lock(f, "g_ok_path", RD | CALLER, RD | CALLER);
+    assert_lock(f, "g_fail_label", CALLER, CALLER);
+    assert_lock(f, "g_then", RD | CALLER, RD | CALLER);
+    assert_lock(f, "g_else", CALLER, CALLER);
+    assert_lock(f, "g_after_if", CALLER, RD | CALLER);
+    assert_lock(f, "g_in_loop", RD | CALLER, RD | CALLER);
+    assert_lock(f, "g_after_loop", CALLER, CALLER);
+    assert_lock(f, "s_case1", RD | CALLER, RD | CALLER);
+    assert_lock(f, "s_case2", CALLER, CALLER);
+    assert_lock(f, "s_after_switch", CALLER, RD | CALLER);
+    assert_lock(f, "u_dropped", 0, 0);
+    assert_lock(f, "u_retaken", RD, RD);
+    assert_lock(f, "u_maybe", 0, RD);
+    assert_lock(f, "d_in_do", RD | CALLER, RD | CALLER);
+    assert_lock(f, "d_after_do", CALLER, CALLER);
+    assert_lock(f, "k_guard_loop", GUARD | CALLER, GUARD | CALLER);
+    assert_lock(f, "k_after_break", CALLER, CALLER);
+    bc_facts_free(f);
+}
+
+static void test_flow_in_coroutine(void **state)
+{
+    BcTuFacts *f = parse("flow.c");
+
+    (void)state;
+    assert_true(call_to(f, "c_and")->in_coroutine_check);
+    assert_true(call_to(f, "c_or")->in_coroutine_check);
+    assert_true(call_to(f, "c_ternary")->in_coroutine_check);
+    assert_true(call_to(f, "c_flag")->in_coroutine_check);
+    assert_true(call_to(f, "c_likely")->in_coroutine_check);
+    assert_true(call_to(f, "c_after_abort")->in_coroutine_check);
+    /* !in_co && b: through the test's false edge (the engine does not
+     * correlate it with the earlier return). */
+    assert_false(call_to(f, "c_not_and")->in_coroutine_check);
+    assert_false(call_to(f, "g_then")->in_coroutine_check);
+    bc_facts_free(f);
+}
+
 static void test_field_calls(void **state)
 {
     BcTuFacts *f = parse("fields.c");
@@ -356,6 +413,8 @@ int main(void)
         cmocka_unit_test(test_locks_explicit),
         cmocka_unit_test(test_locks_guards),
         cmocka_unit_test(test_in_coroutine),
+        cmocka_unit_test(test_flow_locks),
+        cmocka_unit_test(test_flow_in_coroutine),
         cmocka_unit_test(test_field_calls),
         cmocka_unit_test(test_address_taken),
         cmocka_unit_test(test_polls),
