@@ -115,7 +115,9 @@ const char *bc_config_canonical_label(const BcConfig *c, const char *label)
             return c->label_aliases.v[i].to;
         }
     }
-    return label;
+    /* A marker's own name in any case: annotate("GRAPH_RDLOCK"). */
+    int l = bc_label_from_name(label);
+    return l >= 0 ? bc_label_name(l) : label;
 }
 
 BcSeverity bc_config_severity(const BcConfig *c, int rule_number)

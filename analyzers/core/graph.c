@@ -8,6 +8,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static const char *const label_names[BC_L_COUNT] = {
     [BC_L_COROUTINE_FN] = "coroutine_fn",
@@ -39,7 +40,7 @@ const char *bc_label_name(BcLabel l)
 int bc_label_from_name(const char *name)
 {
     for (int i = 0; i < BC_L_COUNT; i++) {
-        if (strcmp(label_names[i], name) == 0) {
+        if (strcasecmp(label_names[i], name) == 0) {
             return i;
         }
     }

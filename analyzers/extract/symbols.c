@@ -127,6 +127,7 @@ typedef struct LabelCtx {
     unsigned start;
     bool slot;
     bool guarded;         /* guarded_by(graph lock) on a pointer slot */
+    bool guarded_wr;      /* ... spelled with a GRAPH_WRLOCK_PTR macro */
 } LabelCtx;
 
 /* Written on this declaration, not inherited from an earlier one. */
@@ -196,7 +197,13 @@ static void tsa_collect(LabelCtx *lc, CXCursor attr)
         if (*label) {
             bc_decl_add_label(t, lc->d, label);
         } else if (lc->slot) {
+            /* guarded_by says nothing of the mode; the macro's name does
+             * (QEMU: GRAPH_WRLOCK_PTR and GRAPH_RDLOCK_PTR are both
+             * TSA_GUARDED_BY(graph_lock)). */
+            const char *macro = bc_macros_attribute(t, attr);
             lc->guarded = true;
+            lc->guarded_wr = macro && strcmp(bc_config_canonical_label(t->cfg, macro),
+                                             "graph_wrlock_ptr") == 0;
         }
     }
     clang_disposeTokens(t->tu, toks, n);
@@ -238,7 +245,7 @@ void bc_labels_collect(BcTu *t, CXCursor decl, BcDecl *d)
     clang_visitChildren(decl, label_visit, &lc);
     /* QEMU spells GRAPH_RDLOCK_PTR as a bare TSA_GUARDED_BY(graph_lock). */
     if (lc.guarded && !has_label_prefix(d, "graph_")) {
-        bc_decl_add_label(t, d, "graph_rdlock_ptr");
+        bc_decl_add_label(t, d, lc.guarded_wr ? "graph_wrlock_ptr" : "graph_rdlock_ptr");
     }
 }
 
