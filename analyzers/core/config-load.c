@@ -292,6 +292,7 @@ typedef struct KeyHandler {
 #define LIST(key, field) { key, read_list, offsetof(BcConfig, field) }
 
 static int read_graph_lock(Loader *L, json_t *v, void *unused);
+static int read_conventions(Loader *L, json_t *v, void *unused);
 
 static const KeyHandler top_keys[] = {
     { "label_aliases", read_aliases, 0 },
@@ -303,6 +304,7 @@ static const KeyHandler top_keys[] = {
     { "code_class_macros", read_code_classes, 0 },
     { "severity", read_severity, 0 },
     LIST("skip_paths", skip_paths),
+    { "conventions", read_conventions, 0 },
     { NULL, NULL, 0 },
 };
 
@@ -350,6 +352,79 @@ static int read_graph_lock(Loader *L, json_t *v, void *unused)
         return fail(L, "%s: expected an object", key_path(L));
     }
     return read_object(L, v, graph_lock_keys);
+}
+
+static int read_bool(Loader *L, json_t *v, void *field)
+{
+    if (!json_is_boolean(v)) {
+        return fail(L, "%s: expected true or false", key_path(L));
+    }
+    *(bool *)field = json_is_true(v);
+    return 0;
+}
+
+static int read_repeat(Loader *L, json_t *v, void *field)
+{
+    int ret = read_string_list(L, v, field);
+    StrVec *list = field;
+
+    for (size_t i = 0; !ret && i < list->n; i++) {
+        if (bc_label_from_name(bc_config_canonical_label(L->c, list->v[i])) < 0) {
+            ret = fail(L, "%s[%zu]: '%s' is not a blkcheck label", key_path(L), i, list->v[i]);
+        }
+    }
+    return ret;
+}
+
+/* { "blk_unref": [0], ... } */
+static int read_fresh(Loader *L, json_t *v, void *unused)
+{
+    const char *k;
+    json_t *e;
+
+    (void)unused;
+    if (!json_is_object(v)) {
+        return fail(L, "%s: expected an object of argument index lists", key_path(L));
+    }
+    L->c->no_poll_when_fresh.n = 0;
+    json_object_foreach(v, k, e) {
+        BcFreshRule r = { bc_arena_strdup(L->c->arena, k), 0 };
+        size_t i;
+        json_t *x;
+
+        if (!json_is_array(e) || json_array_size(e) == 0) {
+            return fail(L, "%s.%s: expected a non-empty array of argument indexes",
+                        key_path(L), k);
+        }
+        json_array_foreach(e, i, x) {
+            if (!json_is_integer(x) || json_integer_value(x) < 0 ||
+                json_integer_value(x) > 31) {
+                return fail(L, "%s.%s[%zu]: expected an argument index 0..31", key_path(L),
+                            k, i);
+            }
+            r.args |= 1u << json_integer_value(x);
+        }
+        bc_vec_push(&L->c->no_poll_when_fresh, r);
+    }
+    return 0;
+}
+
+static const KeyHandler convention_keys[] = {
+    { "repeat_on_definition", read_repeat, offsetof(BcConfig, repeat_on_definition) },
+    { "weaker_function_in_slot", read_bool, offsetof(BcConfig, weaker_function_in_slot) },
+    { "mixed_wrappers_no_coroutine", read_bool,
+      offsetof(BcConfig, mixed_wrappers_no_coroutine) },
+    { "no_poll_when_fresh", read_fresh, 0 },
+    { NULL, NULL, 0 },
+};
+
+static int read_conventions(Loader *L, json_t *v, void *unused)
+{
+    (void)unused;
+    if (!json_is_object(v)) {
+        return fail(L, "%s: expected an object", key_path(L));
+    }
+    return read_object(L, v, convention_keys);
 }
 
 /* ---- entry point ------------------------------------------------------------- */

@@ -28,6 +28,10 @@ static const char *const default_guard_macros[] = {
 };
 static const char *const default_guard_functions[] = { "bdrv_graph_rdlock_guard_take" };
 static const char *const default_in_coroutine[] = { "qemu_in_coroutine" };
+static const char *const default_repeat[] = {
+    "coroutine_fn", "coroutine_mixed_fn", "no_coroutine_fn",
+    "graph_rdlock", "graph_wrlock", "graph_unlocked",
+};
 static const BcNamePair default_code_classes[] = {
     { "GLOBAL_STATE_CODE", "code_class:global_state" },
     { "IO_CODE", "code_class:io" },
@@ -62,6 +66,9 @@ BcConfig *bc_config_default(void)
     FILL(c->guard_functions, default_guard_functions);
     FILL(c->in_coroutine_functions, default_in_coroutine);
     FILL(c->code_class_macros, default_code_classes);
+    FILL(c->repeat_on_definition, default_repeat);
+    c->weaker_function_in_slot = true;
+    c->mixed_wrappers_no_coroutine = true;
     for (int i = 1; i <= 10; i++) {
         const BcRule *r = bc_rule_by_number(i);
         c->severity[i] = r ? r->default_severity : BC_SEV_WARNING;
@@ -84,6 +91,8 @@ void bc_config_free(BcConfig *c)
     bc_vec_free(&c->wrunlock_functions);
     bc_vec_free(&c->guard_macros);
     bc_vec_free(&c->guard_functions);
+    bc_vec_free(&c->repeat_on_definition);
+    bc_vec_free(&c->no_poll_when_fresh);
     bc_vec_free(&c->in_coroutine_functions);
     bc_vec_free(&c->code_class_macros);
     bc_vec_free(&c->skip_paths);
@@ -171,4 +180,31 @@ int bc_severity_parse(const char *s)
         }
     }
     return -1;
+}
+
+bool bc_config_repeat_on_definition(const BcConfig *c, const char *label)
+{
+    if (!c) {
+        return true;
+    }
+    for (size_t i = 0; i < c->repeat_on_definition.n; i++) {
+        if (strcmp(bc_config_canonical_label(c, c->repeat_on_definition.v[i]), label) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+bool bc_config_no_poll_when_fresh(const BcConfig *c, const char *fn, unsigned index)
+{
+    if (!c || !fn || index >= 32) {
+        return false;
+    }
+    for (size_t i = 0; i < c->no_poll_when_fresh.n; i++) {
+        const BcFreshRule *r = &c->no_poll_when_fresh.v[i];
+        if (strcmp(r->function, fn) == 0 && (r->args & (1u << index))) {
+            return true;
+        }
+    }
+    return false;
 }

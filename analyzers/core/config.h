@@ -14,6 +14,7 @@
 #define BC_CONFIG_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include "arena.h"
 #include "vec.h"
 
@@ -27,6 +28,12 @@ typedef enum BcSeverity {
 typedef struct BcNamePair {
     const char *from, *to;
 } BcNamePair;
+
+/* A function that does not poll when given a fresh object (conventions). */
+typedef struct BcFreshRule {
+    const char *function;
+    uint32_t args;          /* bit i: argument i */
+} BcFreshRule;
 
 typedef struct BcConfig {
     BcArena *arena;
@@ -61,9 +68,29 @@ typedef struct BcConfig {
     /* "skip_paths": glob patterns (fnmatch) of files not to analyze */
     BC_VEC(const char *) skip_paths;
 
+    /* "conventions": how a project writes its labels.
+     *   "repeat_on_definition": labels a definition must repeat from its
+     *     declarations (BC008); others may live on the prototype alone, as
+     *     clang merges attributes across redeclarations.  Default: all six
+     *     compared labels.
+     *   "weaker_function_in_slot": a function without a GRAPH_*_PTR slot's
+     *     lock label stored in it is a finding (BC008).  Default: true.
+     *   "mixed_wrappers_no_coroutine": coroutine code calling a
+     *     co_wrapper_mixed* (or any function labelled no_coroutine_fn, mixed
+     *     or not) is BC002.  Default: true.
+     *   "no_poll_when_fresh": { "function": [argument index, ...] } a call
+     *     whose listed argument is an object created in the calling function
+     *     (a local assigned from a call there) does not reach a polling point
+     *     (BC004/BC005 paths do not go through it; QEMU: blk_unref of a
+     *     BlockBackend that never had I/O throttling set up). */
+    BC_VEC(const char *) repeat_on_definition;
+    bool weaker_function_in_slot;
+    bool mixed_wrappers_no_coroutine;
+    BC_VEC(BcFreshRule) no_poll_when_fresh;
+
     const char *path;                            /* file it came from, or NULL */
-    /* Addition: bit N set when severity[N] came from a file; unset rules
-     * use the rule table's default_severity. */
+    /* Bit N set when severity[N] came from a file; unset rules use the
+     * rule table's default_severity. */
     unsigned severity_set;
 } BcConfig;
 
@@ -87,6 +114,10 @@ BcSeverity bc_config_severity(const BcConfig *c, int rule_number);
 /* Addition: does @path match one of "skip_paths"?  fnmatch; a relative
  * pattern also matches any tail of @path that starts after a '/'. */
 bool bc_config_skip_path(const BcConfig *c, const char *path);
+/* Must a definition repeat label @label (canonical) of its declarations? */
+bool bc_config_repeat_on_definition(const BcConfig *c, const char *label);
+/* Does a call to @fn whose argument @index is a fresh object not poll? */
+bool bc_config_no_poll_when_fresh(const BcConfig *c, const char *fn, unsigned index);
 
 #define BC_CONFIG_HAS(c, vecname, name) \
     bc_config_name_in((c)->vecname.v, (c)->vecname.n, (name))

@@ -4,8 +4,11 @@
  * A coroutine-only caller (coroutine_fn, no_co_wrapper*) calling, directly,
  * a function labelled no_coroutine_fn or a co_wrapper / co_wrapper_bdrv_rdlock
  * wrapper.  Decisions (docs/rules/BC002.md):
- *   - a callee that is also coroutine_mixed_fn (co_wrapper_mixed*) is
- *     callable from coroutines by definition: not a finding;
+ *   - a co_wrapper_mixed* callee (or one labelled both no_coroutine_fn and
+ *     coroutine_mixed_fn) is a finding by default: the wrapper carries
+ *     no_coroutine_fn so that coroutine code calls the `_co_` twin instead
+ *     of a wrapper that only happens to work there (DESIGN 6.2).  With
+ *     conventions.mixed_wrappers_no_coroutine = false it is not;
  *   - a callee labelled polling_fn is BC004's (poll-in-coroutine), so the
  *     same call is not reported twice;
  *   - a coroutine_mixed_fn caller is not checked: the facts do not say
@@ -13,6 +16,18 @@
  */
 #include "rules.h"
 #include "rules/rule-util.h"
+
+/* A mixed callee that still says no_coroutine_fn (co_wrapper_mixed*). */
+static bool mixed_no_coroutine(const BcConfig *cfg, const BcNode *callee)
+{
+    if (cfg && !cfg->mixed_wrappers_no_coroutine) {
+        return false;
+    }
+    return bc_is_mixed(callee) &&
+           (bc_node_has(callee, BC_L_NO_COROUTINE_FN) ||
+            bc_node_has(callee, BC_L_CO_WRAPPER_MIXED) ||
+            bc_node_has(callee, BC_L_CO_WRAPPER_MIXED_BDRV_RDLOCK));
+}
 
 static void check_caller(const BcGraph *g, const BcConfig *cfg, BcNodeId id, BcFindings *out)
 {
@@ -25,9 +40,18 @@ static void check_caller(const BcGraph *g, const BcConfig *cfg, BcNodeId id, BcF
                        .function_usr = caller->usr, .key = callee->usr };
         bool wrapper = callee->labels & (BC_LBIT(BC_L_CO_WRAPPER) |
                                          BC_LBIT(BC_L_CO_WRAPPER_BDRV_RDLOCK));
+        bool mixed = mixed_no_coroutine(cfg, callee);
 
-        if (e->kind != BC_EDGE_CALL || !bc_is_no_coroutine(callee) ||
+        if (e->kind != BC_EDGE_CALL || !(bc_is_no_coroutine(callee) || mixed) ||
             bc_node_has(callee, BC_L_POLLING_FN)) {
+            continue;
+        }
+        if (mixed) {
+            bc_report(out, cfg, &r, "coroutine_fn '%s' calls %s '%s', which carries "
+                      "no_coroutine_fn: call its coroutine_fn twin instead", caller->name,
+                      bc_node_has(callee, BC_L_CO_WRAPPER_MIXED) ||
+                      bc_node_has(callee, BC_L_CO_WRAPPER_MIXED_BDRV_RDLOCK)
+                          ? "co_wrapper_mixed" : "mixed no_coroutine_fn", callee->name);
             continue;
         }
         bc_report(out, cfg, &r, "coroutine_fn '%s' calls %s '%s'", caller->name,

@@ -7,12 +7,18 @@
  *    coroutine_fn, coroutine_mixed_fn, no_coroutine_fn, GRAPH_RDLOCK,
  *    GRAPH_WRLOCK, GRAPH_UNLOCKED, with wrapper markers read as what they
  *    imply (co_wrapper = no_coroutine_fn, no_co_wrapper = coroutine_fn, the
- *    mixed ones = coroutine_mixed_fn + no_coroutine_fn).  Reported at the
+ *    mixed ones = coroutine_mixed_fn + no_coroutine_fn).  Only the labels
+ *    the config's conventions.repeat_on_definition lists are compared (all
+ *    six by default; QEMU writes graph-lock labels once, on the prototype,
+ *    and clang merges attributes across redeclarations).  Reported at the
  *    definition with a note at each disagreeing declaration.
- * b. A function stored into a GRAPH_RDLOCK_PTR (GRAPH_WRLOCK_PTR) slot that
- *    is not GRAPH_RDLOCK (not GRAPH_RDLOCK or GRAPH_WRLOCK), or a
- *    GRAPH_WRLOCK function in a GRAPH_RDLOCK_PTR slot (callers through the
- *    pointer hold only the reader lock).  Reported at the store.  The
+ * b. A GRAPH_WRLOCK function in a GRAPH_RDLOCK_PTR slot (callers through
+ *    the pointer hold only the reader lock): always.  A function stored into
+ *    a GRAPH_RDLOCK_PTR (GRAPH_WRLOCK_PTR) slot that is not GRAPH_RDLOCK
+ *    (not GRAPH_RDLOCK or GRAPH_WRLOCK) -- weaker than the slot, which is
+ *    safe, its callers hold more than it needs -- only when
+ *    conventions.weaker_function_in_slot is set (the default).  Reported
+ *    at the store.  The
  *    coroutine annotation of slots is BC003's.
  * docs/rules/BC008.md.
  */
@@ -56,7 +62,9 @@ static uint64_t decl_mask(const BcConfig *cfg, const BcDecl *d)
         m |= BC_LBIT(BC_L_NO_COROUTINE_FN) | BC_LBIT(BC_L_COROUTINE_MIXED_FN);
     }
     for (size_t i = 0; i < N_COMPARED; i++) {
-        keep |= BC_LBIT(compared[i].label);
+        if (bc_config_repeat_on_definition(cfg, bc_label_name(compared[i].label))) {
+            keep |= BC_LBIT(compared[i].label);
+        }
     }
     return m & keep;
 }
@@ -113,11 +121,11 @@ static void check_node(const BcGraph *g, const BcConfig *cfg, const DeclRef *v, 
         if (m == ref || same_loc(v[k].d->loc, v[k - 1].d->loc)) {
             continue;
         }
-        spell(ref, a, sizeof(a));
+        const char *ref_labels = spell(ref, a, sizeof(a));
         hop.callee = spell(m, b, sizeof(b));
-        snprintf(key, sizeof(key), "decl:%s|%s", a, b);
+        snprintf(key, sizeof(key), "decl:%s|%s", ref_labels, hop.callee);
         bc_report(out, cfg, &r, "'%s' is %s with %s but declared with %s elsewhere", n->name,
-                  v[i].d->is_definition ? "defined" : "declared", a, b);
+                  v[i].d->is_definition ? "defined" : "declared", ref_labels, hop.callee);
     }
 }
 
@@ -156,10 +164,13 @@ static void check_store(const BcGraph *g, const BcConfig *cfg, const BcEdge *e, 
     char key[512];
     BcReport r = { .rule = 8, .loc = e->loc, .key = key };
 
-    if (bc_node_has(slot, BC_L_GRAPH_RDLOCK_PTR) && (!rd || wr)) {
-        need = wr ? "is GRAPH_WRLOCK but GRAPH_RDLOCK_PTR pointer" : "is not GRAPH_RDLOCK but "
-                    "is stored in GRAPH_RDLOCK_PTR pointer";
-    } else if (bc_node_has(slot, BC_L_GRAPH_WRLOCK_PTR) && !rd && !wr) {
+    bool weaker_counts = !cfg || cfg->weaker_function_in_slot;
+
+    if (bc_node_has(slot, BC_L_GRAPH_RDLOCK_PTR) && wr) {
+        need = "is GRAPH_WRLOCK but GRAPH_RDLOCK_PTR pointer";
+    } else if (bc_node_has(slot, BC_L_GRAPH_RDLOCK_PTR) && !rd && weaker_counts) {
+        need = "is not GRAPH_RDLOCK but is stored in GRAPH_RDLOCK_PTR pointer";
+    } else if (bc_node_has(slot, BC_L_GRAPH_WRLOCK_PTR) && !rd && !wr && weaker_counts) {
         need = "is not GRAPH_WRLOCK but is stored in GRAPH_WRLOCK_PTR pointer";
     }
     if (!need) {

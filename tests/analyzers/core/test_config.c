@@ -103,6 +103,39 @@ static void config_load_valid(void **state)
     bc_config_free(c);
 }
 
+static void config_conventions(void **state)
+{
+    BcConfig *c = bc_config_default();
+    char *err = NULL;
+
+    (void)state;
+    assert_true(c->weaker_function_in_slot);
+    assert_true(c->mixed_wrappers_no_coroutine);
+    assert_true(bc_config_repeat_on_definition(c, "graph_rdlock"));
+    assert_false(bc_config_no_poll_when_fresh(c, "blk_unref", 0));
+    bc_config_free(c);
+    write_config("{ \"conventions\": { \"repeat_on_definition\": [\"COROUTINE_FN\"],\n"
+                 "  \"weaker_function_in_slot\": false,\n"
+                 "  \"mixed_wrappers_no_coroutine\": false,\n"
+                 "  \"no_poll_when_fresh\": { \"blk_unref\": [0, 2] } } }\n");
+    assert_int_equal(bc_config_load(fx_tmp_path, &c, &err), 0);
+    assert_false(c->weaker_function_in_slot);
+    assert_false(c->mixed_wrappers_no_coroutine);
+    assert_true(bc_config_repeat_on_definition(c, "coroutine_fn"));
+    assert_false(bc_config_repeat_on_definition(c, "graph_rdlock"));
+    assert_true(bc_config_no_poll_when_fresh(c, "blk_unref", 0));
+    assert_false(bc_config_no_poll_when_fresh(c, "blk_unref", 1));
+    assert_true(bc_config_no_poll_when_fresh(c, "blk_unref", 2));
+    assert_false(bc_config_no_poll_when_fresh(c, "bdrv_unref", 0));
+    bc_config_free(c);
+    expect_error("{\n \"conventions\": {\n  \"weaker_function_in_slot\": 1 } }", 3,
+                 "expected true or false");
+    expect_error("{\n \"conventions\": {\n  \"repeat_on_definition\": [\"nope\"] } }", 3,
+                 "'nope' is not a blkcheck label");
+    expect_error("{\n \"conventions\": {\n  \"no_poll_when_fresh\": { \"f\": [-1] } } }", 3,
+                 "argument index");
+}
+
 static void config_unknown_key_has_line(void **state)
 {
     (void)state;
@@ -176,6 +209,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(config_defaults),
         cmocka_unit_test_setup_teardown(config_load_valid, fx_tmpfile_setup,
+                                        fx_tmpfile_teardown),
+        cmocka_unit_test_setup_teardown(config_conventions, fx_tmpfile_setup,
                                         fx_tmpfile_teardown),
         cmocka_unit_test_setup_teardown(config_unknown_key_has_line, fx_tmpfile_setup,
                                         fx_tmpfile_teardown),

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <string.h>
+#include "config.h"
 #include "fixture.h"
 
 static BcFindings *run1(BcTuFacts *t, int rule)
@@ -68,6 +69,39 @@ static void bc008_slot_lacks_annotation(void **state)
     assert_int_equal(fx_count_at(f, 8, 31), 1);
     assert_int_equal(fx_count_at(f, 8, 32), 1);
     fx_findings_free(f);
+}
+
+/* QEMU's conventions: graph-lock labels once, on the prototype; a weaker
+ * function in a stronger slot is fine; coroutine labels still repeated. */
+static void bc008_conventions(void **state)
+{
+    BcConfig *cfg = bc_config_default();
+    (void)state;
+    cfg->repeat_on_definition.n = 0;
+    bc_vec_push(&cfg->repeat_on_definition, "coroutine_fn");
+    bc_vec_push(&cfg->repeat_on_definition, "coroutine_mixed_fn");
+    bc_vec_push(&cfg->repeat_on_definition, "no_coroutine_fn");
+    cfg->weaker_function_in_slot = false;
+
+    BcTuFacts *t = fx_tu("a.c");
+    fx_decl(t, "bdrv_get_info", 3, "graph_rdlock");
+    fx_def(t, "bdrv_get_info", 20, NULL);               /* merged: fine */
+    fx_decl(t, "bdrv_co_read", 4, "coroutine_fn, graph_rdlock");
+    fx_def(t, "bdrv_co_read", 21, "graph_rdlock");      /* coroutine_fn dropped */
+    fx_slot(t, "Drv::co_preadv", "coroutine_fn, graph_rdlock_ptr");
+    fx_def(t, "impl_read", 22, "coroutine_fn");         /* weaker: fine */
+    fx_def(t, "impl_wr", 23, "coroutine_fn, graph_wrlock");
+    fx_addr(t, "impl_read", "Drv::co_preadv", BC_ADDR_INITIALIZER, NULL, 30);
+    fx_addr(t, "impl_wr", "Drv::co_preadv", BC_ADDR_INITIALIZER, NULL, 31);
+    BcFindings *f = fx_run(&t, 1, cfg, 8);
+    assert_int_equal(fx_count(f, 8), 2);
+    assert_int_equal(fx_count_at(f, 8, 21), 1);         /* coroutine labels compared */
+    assert_int_equal(fx_count_at(f, 8, 31), 1);         /* stronger in weaker: always */
+    for (const BcFinding *fd = fx_first(f, 8); fd; fd = NULL) {
+        assert_null(strstr(fd->message, "with  "));     /* never an empty label set */
+    }
+    fx_findings_free(f);
+    bc_config_free(cfg);
 }
 
 static void bc008_silent_equivalent_spellings(void **state)
@@ -185,6 +219,7 @@ int main(void)
         cmocka_unit_test(bc008_header_and_source_disagree),
         cmocka_unit_test(bc008_graph_lock_mismatch),
         cmocka_unit_test(bc008_slot_lacks_annotation),
+        cmocka_unit_test(bc008_conventions),
         cmocka_unit_test(bc008_silent_equivalent_spellings),
         cmocka_unit_test(bc008_silent_matching_slots),
         cmocka_unit_test(bc009_direct_call),

@@ -142,18 +142,36 @@ static void bc002_wrapper_label_alone(void **state)
     fx_findings_free(f);
 }
 
-static void bc002_silent_mixed_wrapper_and_polling(void **state)
+/* A mixed wrapper carries no_coroutine_fn so that coroutines call its
+ * twin: BC002 by default, silent when the project's conventions say so. */
+static void bc002_mixed_wrapper_and_polling(void **state)
 {
     BcTuFacts *t = fx_tu("a.c");
     (void)state;
     fx_decl(t, "bdrv_mixed", 1, "co_wrapper_mixed, no_coroutine_fn, coroutine_mixed_fn");
-    fx_def(t, "poller", 2, "no_coroutine_fn, polling_fn");
+    fx_decl(t, "plain_mixed", 2, "coroutine_mixed_fn");
+    fx_def(t, "poller", 3, "no_coroutine_fn, polling_fn");
     fx_def(t, "co_fn", 10, CO);
     fx_call(t, "co_fn", "bdrv_mixed", 11, 0, false);
     fx_call(t, "co_fn", "poller", 12, 0, false);        /* BC004 reports this one */
+    fx_call(t, "co_fn", "plain_mixed", 13, 0, false);   /* mixed, not no_coroutine_fn */
     BcFindings *f = run1(t, 2);
+    assert_int_equal(fx_count(f, 2), 1);
+    assert_int_equal(fx_count_at(f, 2, 11), 1);
+    assert_non_null(strstr(fx_first(f, 2)->message, "co_wrapper_mixed"));
+    assert_non_null(strstr(fx_first(f, 2)->message, "twin"));
+    fx_findings_free(f);
+
+    BcConfig *cfg = bc_config_default();
+    cfg->mixed_wrappers_no_coroutine = false;
+    t = fx_tu("a.c");
+    fx_decl(t, "bdrv_mixed", 1, "co_wrapper_mixed, no_coroutine_fn, coroutine_mixed_fn");
+    fx_def(t, "co_fn", 10, CO);
+    fx_call(t, "co_fn", "bdrv_mixed", 11, 0, false);
+    f = fx_run(&t, 1, cfg, 2);
     assert_int_equal(fx_count(f, 2), 0);
     fx_findings_free(f);
+    bc_config_free(cfg);
 }
 
 static void bc002_silent_non_coroutine_callers(void **state)
@@ -353,7 +371,7 @@ int main(void)
         cmocka_unit_test(bc001_silent_mixed_callee_and_slot),
         cmocka_unit_test(bc002_coroutine_calls_no_coroutine),
         cmocka_unit_test(bc002_wrapper_label_alone),
-        cmocka_unit_test(bc002_silent_mixed_wrapper_and_polling),
+        cmocka_unit_test(bc002_mixed_wrapper_and_polling),
         cmocka_unit_test(bc002_silent_non_coroutine_callers),
         cmocka_unit_test(bc003_plain_fn_in_coroutine_slot),
         cmocka_unit_test(bc003_coroutine_slot_called_from_plain),

@@ -1,0 +1,21 @@
+/* BC002: a co_wrapper_mixed carries no_coroutine_fn so that coroutine code
+ * calls the _co_ twin, even though the wrapper would work there. */
+#include <blkcheck/annotations.h>
+#include "corpus.h"
+
+int coroutine_fn co_length(BlockDriverState *bs)
+{
+    return bdrv_getlength(bs);                  // expect: BC002
+}
+
+/* Near miss: a plain coroutine_mixed_fn is callable from coroutines. */
+int coroutine_fn co_status(BlockDriverState *bs)
+{
+    return bdrv_mixed_status(bs);               // expect-not: BC002
+}
+
+/* Near miss: outside a coroutine the wrapper is the right call. */
+int plain_length(BlockDriverState *bs)
+{
+    return bdrv_getlength(bs);                  // expect-not: BC002
+}
