@@ -376,7 +376,25 @@ static int read_repeat(Loader *L, json_t *v, void *field)
     return ret;
 }
 
-/* { "blk_unref": [0], ... } */
+static int read_fresh_args(Loader *L, json_t *v, void *field)
+{
+    BcFreshRule *r = field;
+    size_t i;
+    json_t *x;
+
+    if (!json_is_array(v) || json_array_size(v) == 0) {
+        return fail(L, "%s: expected a non-empty array of argument indexes", key_path(L));
+    }
+    json_array_foreach(v, i, x) {
+        if (!json_is_integer(x) || json_integer_value(x) < 0 || json_integer_value(x) > 31) {
+            return fail(L, "%s[%zu]: expected an argument index 0..31", key_path(L), i);
+        }
+        r->args |= 1u << json_integer_value(x);
+    }
+    return 0;
+}
+
+/* { "blk_unref": { "args": [0], "constructors": ["blk_new"] }, ... } */
 static int read_fresh(Loader *L, json_t *v, void *unused)
 {
     const char *k;
@@ -384,25 +402,40 @@ static int read_fresh(Loader *L, json_t *v, void *unused)
 
     (void)unused;
     if (!json_is_object(v)) {
-        return fail(L, "%s: expected an object of argument index lists", key_path(L));
+        return fail(L, "%s: expected an object", key_path(L));
     }
-    L->c->no_poll_when_fresh.n = 0;
     json_object_foreach(v, k, e) {
-        BcFreshRule r = { bc_arena_strdup(L->c->arena, k), 0 };
-        size_t i;
-        json_t *x;
+        BcFreshRule r = { .function = bc_arena_strdup(L->c->arena, k) };
+        const char *fk;
+        json_t *fv;
+        int ret = 0;
 
-        if (!json_is_array(e) || json_array_size(e) == 0) {
-            return fail(L, "%s.%s: expected a non-empty array of argument indexes",
-                        key_path(L), k);
+        L->keys[L->depth++] = k;
+        if (!json_is_object(e)) {
+            ret = fail(L, "%s: expected { \"args\": [...], \"constructors\": [...] }",
+                       key_path(L));
         }
-        json_array_foreach(e, i, x) {
-            if (!json_is_integer(x) || json_integer_value(x) < 0 ||
-                json_integer_value(x) > 31) {
-                return fail(L, "%s.%s[%zu]: expected an argument index 0..31", key_path(L),
-                            k, i);
+        json_object_foreach(json_is_object(e) ? e : NULL, fk, fv) {
+            if (ret || strncmp(fk, "//", 2) == 0) {
+                continue;
             }
-            r.args |= 1u << json_integer_value(x);
+            L->keys[L->depth++] = fk;
+            if (strcmp(fk, "args") == 0) {
+                ret = read_fresh_args(L, fv, &r);
+            } else if (strcmp(fk, "constructors") == 0) {
+                ret = read_string_list(L, fv, (StrVec *)&r.constructors);
+            } else {
+                ret = fail(L, "unknown key '%s'", key_path(L));
+            }
+            L->depth--;
+        }
+        if (!ret && (!r.args || !r.constructors.n)) {
+            ret = fail(L, "%s: needs \"args\" and \"constructors\"", key_path(L));
+        }
+        L->depth--;
+        if (ret) {
+            bc_vec_free(&r.constructors);
+            return ret;
         }
         bc_vec_push(&L->c->no_poll_when_fresh, r);
     }

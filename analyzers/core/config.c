@@ -92,6 +92,9 @@ void bc_config_free(BcConfig *c)
     bc_vec_free(&c->guard_macros);
     bc_vec_free(&c->guard_functions);
     bc_vec_free(&c->repeat_on_definition);
+    bc_vec_foreach(&c->no_poll_when_fresh, r) {
+        bc_vec_free(&r->constructors);
+    }
     bc_vec_free(&c->no_poll_when_fresh);
     bc_vec_free(&c->in_coroutine_functions);
     bc_vec_free(&c->code_class_macros);
@@ -203,6 +206,19 @@ bool bc_config_no_poll_when_fresh(const BcConfig *c, const char *fn, unsigned in
     for (size_t i = 0; i < c->no_poll_when_fresh.n; i++) {
         const BcFreshRule *r = &c->no_poll_when_fresh.v[i];
         if (strcmp(r->function, fn) == 0 && (r->args & (1u << index))) {
+            return true;
+        }
+    }
+    return false;
+}
+
+bool bc_config_is_constructor(const BcConfig *c, const char *fn)
+{
+    if (!c || !fn) {
+        return false;
+    }
+    bc_vec_foreach_const(&c->no_poll_when_fresh, r) {
+        if (bc_config_name_in(r->constructors.v, r->constructors.n, fn)) {
             return true;
         }
     }

@@ -33,6 +33,7 @@ typedef struct BcNamePair {
 typedef struct BcFreshRule {
     const char *function;
     uint32_t args;          /* bit i: argument i */
+    BC_VEC(const char *) constructors;  /* calls that create such objects */
 } BcFreshRule;
 
 typedef struct BcConfig {
@@ -78,11 +79,12 @@ typedef struct BcConfig {
      *   "mixed_wrappers_no_coroutine": coroutine code calling a
      *     co_wrapper_mixed* (or any function labelled no_coroutine_fn, mixed
      *     or not) is BC002.  Default: true.
-     *   "no_poll_when_fresh": { "function": [argument index, ...] } a call
-     *     whose listed argument is an object created in the calling function
-     *     (a local assigned from a call there) does not reach a polling point
-     *     (BC004/BC005 paths do not go through it; QEMU: blk_unref of a
-     *     BlockBackend that never had I/O throttling set up). */
+     *   "no_poll_when_fresh": { "function": { "args": [index, ...],
+     *     "constructors": [name, ...] } }: a call whose listed argument is a
+     *     local assigned, earlier in the calling function, from a call to a
+     *     constructor does not reach a polling point (BC004/BC005 paths do
+     *     not go through it; QEMU: blk_unref() of a BlockBackend made by
+     *     blk_new() there never had I/O throttling set up). */
     BC_VEC(const char *) repeat_on_definition;
     bool weaker_function_in_slot;
     bool mixed_wrappers_no_coroutine;
@@ -118,6 +120,8 @@ bool bc_config_skip_path(const BcConfig *c, const char *path);
 bool bc_config_repeat_on_definition(const BcConfig *c, const char *label);
 /* Does a call to @fn whose argument @index is a fresh object not poll? */
 bool bc_config_no_poll_when_fresh(const BcConfig *c, const char *fn, unsigned index);
+/* Is @fn a constructor of some no_poll_when_fresh rule? */
+bool bc_config_is_constructor(const BcConfig *c, const char *fn);
 
 #define BC_CONFIG_HAS(c, vecname, name) \
     bc_config_name_in((c)->vecname.v, (c)->vecname.n, (name))

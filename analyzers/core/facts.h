@@ -112,6 +112,8 @@ typedef struct BcCall {
     uint32_t lock_may;        /* ... held on some path */
     bool in_coroutine_check;  /* only reached in coroutine context */
     const char *macro;        /* outermost macro the call came from, or NULL */
+    uint32_t fresh_args;      /* bit i: argument i is a local assigned from a
+                               * call earlier in the caller (a new object) */
 } BcCall;
 
 typedef enum BcAddrKind {

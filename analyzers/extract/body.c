@@ -70,6 +70,7 @@ struct BcBody {
     BC_VEC(Switch) switches;
     BC_VEC(Label) labels;
     BC_VEC(CXCursor) co_flags;       /* locals that hold the in-coroutine test */
+    BC_VEC(CXCursor) fresh;          /* locals assigned from a call */
     BC_VEC(Rec) recs;                /* event tag -> record */
     bool first_statement;
 };
@@ -330,6 +331,43 @@ static int constant(CXCursor c)
         }
     }
     return v;
+}
+
+static bool cursor_in(const CursorVec *v, CXCursor c)
+{
+    bc_vec_foreach_const(v, x) {
+        if (clang_equalCursors(*x, c)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+bool bc_body_is_fresh(const BcBody *b, CXCursor var)
+{
+    return cursor_in((const CursorVec *)&b->fresh, var);
+}
+
+/* `local = constructor(...)`: remember @var as holding a new object. */
+static void note_fresh(BcBody *b, CXCursor var, CXCursor value)
+{
+    CXCursor v = bc_strip_expr(value);
+
+    CXCursor fn = clang_getCursorKind(v) == CXCursor_CallExpr
+                  ? bc_expr_function(bc_first_child(v)) : clang_getNullCursor();
+
+    if (clang_Cursor_isNull(fn) || !b->t->cfg->no_poll_when_fresh.n) {
+        return;
+    }
+    CXString name = clang_getCursorSpelling(fn);
+    bool ctor = bc_config_is_constructor(b->t->cfg, clang_getCString(name));
+    clang_disposeString(name);
+    if (ctor && clang_getCursorKind(var) == CXCursor_VarDecl &&
+        clang_getCursorKind(clang_getCursorSemanticParent(var)) == CXCursor_FunctionDecl &&
+        clang_Cursor_getStorageClass(var) != CX_SC_Static &&
+        !bc_body_is_fresh(b, var)) {
+        bc_vec_push(&b->fresh, var);
+    }
 }
 
 static bool is_co_flag(BcBody *b, CXCursor c)
@@ -643,6 +681,9 @@ static void var_decl(BcBody *b, CXCursor var, CursorVec *kids)
     /* `bool in_co = qemu_in_coroutine();` makes in_co a test too. */
     bc_vec_foreach(kids, k) {
         CXCursor e = strip_parens(*k);
+        if (clang_isExpression(clang_getCursorKind(*k))) {
+            note_fresh(b, var, *k);
+        }
         if (clang_getCursorKind(e) == CXCursor_CallExpr && bc_call_is_in_coroutine_test(b, e)) {
             bc_vec_push(&b->co_flags, var);
         }
@@ -667,6 +708,9 @@ static void binary_operator(BcBody *b, CXCursor c, CursorVec *kids)
     if (kids->n == 2 && !strcmp(op, "=")) {
         CXCursor rhs = strip_parens(kids->v[1]);
         CXCursor lhs = clang_getCursorReferenced(strip_parens(kids->v[0]));
+        if (clang_getCursorKind(strip_parens(kids->v[0])) == CXCursor_DeclRefExpr) {
+            note_fresh(b, lhs, kids->v[1]);
+        }
         if (clang_getCursorKind(rhs) == CXCursor_CallExpr &&
             clang_getCursorKind(lhs) == CXCursor_VarDecl &&
             bc_call_is_in_coroutine_test(b, rhs)) {
@@ -899,5 +943,6 @@ void bc_body_extract(BcTu *t, CXCursor fn, size_t def)
     bc_vec_free(&b.switches);
     bc_vec_free(&b.labels);
     bc_vec_free(&b.co_flags);
+    bc_vec_free(&b.fresh);
     bc_vec_free(&b.recs);
 }

@@ -37,7 +37,7 @@
 #include "strmap.h"
 #include "vec.h"
 
-#define BC_CACHE_VERSION "blkcheck-extract 1"
+#define BC_CACHE_VERSION "blkcheck-extract 2"
 
 struct BcCache {
     char *dir;
@@ -88,6 +88,14 @@ static uint64_t config_hash(const BcConfig *c)
     h = fnv_list(h, c->in_coroutine_functions.v, c->in_coroutine_functions.n);
     for (size_t i = 0; i < c->code_class_macros.n; i++) {
         h = fnv_str(fnv_str(h, c->code_class_macros.v[i].from), c->code_class_macros.v[i].to);
+    }
+    /* Aliases name the GRAPH_*_PTR macros; constructors make objects fresh. */
+    for (size_t i = 0; i < c->label_aliases.n; i++) {
+        h = fnv_str(fnv_str(h, c->label_aliases.v[i].from), c->label_aliases.v[i].to);
+    }
+    for (size_t i = 0; i < c->no_poll_when_fresh.n; i++) {
+        h = fnv_list(h, c->no_poll_when_fresh.v[i].constructors.v,
+                     c->no_poll_when_fresh.v[i].constructors.n);
     }
     return h;
 }

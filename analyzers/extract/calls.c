@@ -122,6 +122,22 @@ static bool is_noreturn(CXCursor fn)
     return nr;
 }
 
+/* Arguments that are locals holding an object created in this body. */
+static uint32_t fresh_args(BcBody *b, CXCursor call)
+{
+    int n = clang_Cursor_getNumArguments(call);
+    uint32_t bits = 0;
+
+    for (int i = 0; i < n && i < 32; i++) {
+        CXCursor a = bc_strip_expr(clang_Cursor_getArgument(call, (unsigned)i));
+        if (clang_getCursorKind(a) == CXCursor_DeclRefExpr &&
+            bc_body_is_fresh(b, clang_getCursorReferenced(a))) {
+            bits |= 1u << i;
+        }
+    }
+    return bits;
+}
+
 void bc_call_begin(BcBody *b, CXCursor call, size_t *rec)
 {
     BcTu *t = bc_body_tu(b);
@@ -131,6 +147,7 @@ void bc_call_begin(BcBody *b, CXCursor call, size_t *rec)
     c.caller_usr = bc_body_usr(b);
     c.loc = bc_cursor_loc(t, call);
     c.macro = bc_macros_attribute(t, call);
+    c.fresh_args = fresh_args(b, call);
     bc_vec_push(&t->f->calls, c);
     *rec = t->f->calls.n - 1;
     /* Before the arguments are walked: functions passed are claimed. */

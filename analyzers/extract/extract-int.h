@@ -149,6 +149,8 @@ void bc_body_take_guard(BcBody *b, BcLoc loc);
 void bc_body_dead_end(BcBody *b);
 BcTu *bc_body_tu(const BcBody *b);
 const char *bc_body_usr(const BcBody *b);
+/* Is @var a local assigned from a call earlier in the body (a new object)? */
+bool bc_body_is_fresh(const BcBody *b, CXCursor var);
 /* Inside the first statement of the body (where code-class macros sit). */
 bool bc_body_in_first_statement(const BcBody *b);
 size_t bc_body_def(const BcBody *b);

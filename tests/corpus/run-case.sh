@@ -9,7 +9,8 @@
 # `blkcheck check --no-cache --format json` runs there.  The set of
 # (file, line, rule) findings must equal the set of `// expect: BC00N ...`
 # markers in the case's .c/.h files; a finding on an `// expect-not:` line
-# of that rule is reported as a near miss that fired.
+# of that rule is reported as a near miss that fired.  A directory case
+# with a blkcheck.json runs with that configuration (--config).
 # Exit 0 pass, 1 mismatch, 2 setup error.
 set -u
 LC_ALL=C; export LC_ALL
@@ -21,10 +22,12 @@ trap 'rm -rf "$tmp"' EXIT
 command -v jq >/dev/null || { echo "jq not found"; exit 2; }
 
 case=$(cd "$(dirname "$case")" && pwd)/$(basename "$case")
+config=
 if [ -d "$case" ]; then
     srcs=$(find "$case" -name '*.c' | sort)
     files=$(find "$case" -name '*.c' -o -name '*.h' | sort)
     extra_inc="-I$case"
+    [ -f "$case/blkcheck.json" ] && config=$case/blkcheck.json
 else
     srcs=$case
     files=$case
@@ -68,7 +71,7 @@ touch "$tmp/expect-not"
 # Run blkcheck from the temp dir: no .blkcheck.json above it, so files
 # outside it are reported with absolute paths.
 (cd "$tmp" && "$bc" check -p "$tmp" --no-cache --no-progress --format json \
-    --output "$tmp/report.json") 2> "$tmp/stderr"
+    ${config:+--config "$config"} --output "$tmp/report.json") 2> "$tmp/stderr"
 rc=$?
 if [ "$rc" -ne 0 ] && [ "$rc" -ne 1 ]; then
     echo "FAIL: blkcheck exited $rc"; cat "$tmp/stderr"; exit 1

@@ -70,7 +70,7 @@ static void run(const BcGraph *g, const BcConfig *cfg, BcFindings *out)
 {
     Ctx c = { cfg, out };
     BcPollIndex polls = { 0 };
-    BcSearch s = { .g = g, .polls = &polls, .enter = enter, .first = first,
+    BcSearch s = { .g = g, .cfg = cfg, .polls = &polls, .enter = enter, .first = first,
                    .found = found, .ctx = &c,
                    .max_found = BC_PATH_MAX_FOUND };
 

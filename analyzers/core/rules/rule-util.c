@@ -181,6 +181,23 @@ bool bc_lock_reader_held(const BcNode *fn, uint32_t state)
            ((state & BC_LOCK_CALLER) && bc_node_has(fn, BC_L_GRAPH_RDLOCK));
 }
 
+/* A call the config says does not poll: a listed argument is fresh. */
+static bool no_poll_call(const BcSearch *s, const BcEdge *e)
+{
+    const BcCall *c = e->call;
+
+    if (!s->cfg || !c || !c->fresh_args || e->kind != BC_EDGE_CALL) {
+        return false;
+    }
+    for (unsigned i = 0; i < 32; i++) {
+        if ((c->fresh_args & (1u << i)) &&
+            bc_config_no_poll_when_fresh(s->cfg, bc_graph_node(s->g, e->to)->name, i)) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static bool follows(const BcNode *from, const BcEdge *e)
 {
     return bc_is_function(from) ? e->kind != BC_EDGE_POINTS_TO : e->kind == BC_EDGE_POINTS_TO;
@@ -309,7 +326,7 @@ void bc_search_from(BcSearch *s, BcNodeId start)
     for (uint32_t i = 0; i < bc_graph_node(g, start)->n_out && !search_full(s); i++) {
         const BcEdge *e = bc_graph_out_edge(g, start, i);
         if (e->kind != BC_EDGE_POINTS_TO && s->useful[e->to] && s->stamp[e->to] != s->cur &&
-            (!s->first || s->first(s, start, e))) {
+            (!s->first || s->first(s, start, e)) && !no_poll_call(s, e)) {
             visit(s, start, e->to, (uint32_t)(e - g->edges.v), &tail, buf);
         }
     }
@@ -322,7 +339,8 @@ void bc_search_from(BcSearch *s, BcNodeId start)
         for (uint32_t i = 0; i < n->n_out && !search_full(s); i++) {
             const BcEdge *e = bc_graph_out_edge(g, x, i);
             if (follows(n, e) && s->useful[e->to] && s->stamp[e->to] != s->cur &&
-                (e->kind == BC_EDGE_POINTS_TO || !s->follow || s->follow(s, e))) {
+                (e->kind == BC_EDGE_POINTS_TO ||
+                 ((!s->follow || s->follow(s, e)) && !no_poll_call(s, e)))) {
                 visit(s, start, e->to, (uint32_t)(e - g->edges.v), &tail, buf);
             }
         }

@@ -97,6 +97,7 @@ void bc_poll_index_free(BcPollIndex *x);
 typedef struct BcSearch BcSearch;
 struct BcSearch {
     const BcGraph *g;
+    const BcConfig *cfg;       /* conventions.no_poll_when_fresh, or NULL */
     const BcPollIndex *polls;  /* report polling points of entered functions, or NULL */
     /* May the search pass through node @n (a function or a slot)? */
     bool (*enter)(const BcSearch *s, const BcNode *n);

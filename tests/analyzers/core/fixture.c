@@ -96,7 +96,8 @@ static void call(BcTuFacts *t, const char *caller, const char *callee, unsigned 
                  uint32_t lock, bool in_co, BcCallKind kind)
 {
     BcCall c = { fx_usr(t, caller), fx_usr(t, callee), bc_arena_strdup(t->arena, display(callee)),
-                 kind, at(t, line), lock | BC_LOCK_CALLER, lock | BC_LOCK_CALLER, in_co, NULL };
+                 kind, at(t, line), lock | BC_LOCK_CALLER, lock | BC_LOCK_CALLER, in_co,
+                 NULL, 0 };
     bc_vec_push(&t->calls, c);
 }
 

@@ -117,7 +117,8 @@ static void config_conventions(void **state)
     write_config("{ \"conventions\": { \"repeat_on_definition\": [\"COROUTINE_FN\"],\n"
                  "  \"weaker_function_in_slot\": false,\n"
                  "  \"mixed_wrappers_no_coroutine\": false,\n"
-                 "  \"no_poll_when_fresh\": { \"blk_unref\": [0, 2] } } }\n");
+                 "  \"no_poll_when_fresh\": { \"blk_unref\": { \"args\": [0, 2],\n"
+                 "    \"constructors\": [\"blk_new\"] } } } }\n");
     assert_int_equal(bc_config_load(fx_tmp_path, &c, &err), 0);
     assert_false(c->weaker_function_in_slot);
     assert_false(c->mixed_wrappers_no_coroutine);
@@ -127,13 +128,18 @@ static void config_conventions(void **state)
     assert_false(bc_config_no_poll_when_fresh(c, "blk_unref", 1));
     assert_true(bc_config_no_poll_when_fresh(c, "blk_unref", 2));
     assert_false(bc_config_no_poll_when_fresh(c, "bdrv_unref", 0));
+    assert_true(bc_config_is_constructor(c, "blk_new"));
+    assert_false(bc_config_is_constructor(c, "blk_by_name"));
     bc_config_free(c);
     expect_error("{\n \"conventions\": {\n  \"weaker_function_in_slot\": 1 } }", 3,
                  "expected true or false");
     expect_error("{\n \"conventions\": {\n  \"repeat_on_definition\": [\"nope\"] } }", 3,
                  "'nope' is not a blkcheck label");
-    expect_error("{\n \"conventions\": {\n  \"no_poll_when_fresh\": { \"f\": [-1] } } }", 3,
+    expect_error("{\n \"conventions\": {\n  \"no_poll_when_fresh\": {\n"
+                 "   \"f\": { \"args\": [-1], \"constructors\": [\"g\"] } } } }", 4,
                  "argument index");
+    expect_error("{\n \"conventions\": {\n  \"no_poll_when_fresh\": {\n"
+                 "   \"f\": { \"args\": [0] } } } }", 4, "needs");
 }
 
 static void config_unknown_key_has_line(void **state)
