@@ -21,7 +21,7 @@
 #include <unistd.h>
 
 #define FACTS_MAGIC "BCFACTS"
-#define FACTS_VERSION 3u
+#define FACTS_VERSION 4u
 #define FACTS_HDR_LEN (8 + 4 + 4 + 8)
 
 BcTuFacts *bc_facts_new(const char *main_file)

@@ -94,7 +94,29 @@ enum {
     BC_LOCK_RD_GUARD = 1u << 2,   /* reader lock held by a cleanup guard */
     BC_LOCK_CALLER   = 1u << 3,   /* the caller's lock (GRAPH_RDLOCK/WRLOCK
                                    * function) not released here */
+    /* Combined, for every-path facts (a join of "re-took the lock" and
+     * "never dropped it" is still locked): */
+    BC_LOCK_ANY      = 1u << 4,   /* RD, WR or RD_GUARD */
+    BC_LOCK_ANY_OR_CALLER = 1u << 5,  /* ... or CALLER */
+    BC_LOCK_WR_OR_CALLER  = 1u << 6,  /* WR or CALLER */
+    BC_LOCK_ALL           = (1u << 7) - 1,
 };
+
+/* The combined bits of a single path's per-lock bits (for facts built by
+ * hand, one path at a time). */
+static inline uint32_t bc_lock_one_path(uint32_t b)
+{
+    if (b & (BC_LOCK_RD | BC_LOCK_WR | BC_LOCK_RD_GUARD)) {
+        b |= BC_LOCK_ANY;
+    }
+    if (b & (BC_LOCK_ANY | BC_LOCK_CALLER)) {
+        b |= BC_LOCK_ANY_OR_CALLER;
+    }
+    if (b & (BC_LOCK_WR | BC_LOCK_CALLER)) {
+        b |= BC_LOCK_WR_OR_CALLER;
+    }
+    return b;
+}
 
 typedef enum BcCallKind {
     BC_CALL_DIRECT,        /* callee_usr is a function */

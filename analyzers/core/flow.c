@@ -1,11 +1,10 @@
 /*
  * flow.c - the intra-procedural engine of flow.h
  *
- * A forward data-flow problem over a small lattice: per block, the in-state
- * is the join of its predecessors' out-states; blocks are revisited until
- * nothing changes.  Every value only moves one way (minimums down,
- * maximums and reachability up, in_co down), so the loop ends; counters are
- * bounded by BC_FLOW_MAX.
+ * A forward data-flow problem: per block, the in-state is the union of its
+ * predecessors' out-states; blocks are revisited until nothing changes.
+ * Sets only grow and are finite (counters saturate at BC_FLOW_MAX), so the
+ * loop ends.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -13,13 +12,44 @@
 #include "flow.h"
 #include "vec.h"
 
-enum { C_RD, C_WR, C_GUARD, C_CALLER, N_COUNTERS };
+/*
+ * The state of one block is the *set* of concrete states reaching it, so a
+ * join loses nothing: "the reader lock or the caller's is held" stays true
+ * when one path re-took the lock and another never dropped it.  A concrete
+ * state packs rd (2 bits), wr (2), guard (2), caller (1) and in_co (1) into
+ * a byte; a set is 256 bits.
+ */
+enum { RD_SHIFT = 0, WR_SHIFT = 2, GUARD_SHIFT = 4, CALLER_BIT = 1u << 6, IN_CO_BIT = 1u << 7 };
+#define N_STATES 256
 
 typedef struct State {
-    uint8_t lo[N_COUNTERS], hi[N_COUNTERS];   /* min / max over paths */
-    bool in_co;
-    bool reach;
+    uint64_t w[N_STATES / 64];
 } State;
+
+static bool state_has(const State *s, unsigned x)
+{
+    return s->w[x / 64] >> (x % 64) & 1;
+}
+
+static void state_add(State *s, unsigned x)
+{
+    s->w[x / 64] |= 1ull << (x % 64);
+}
+
+static bool state_empty(const State *s)
+{
+    return !(s->w[0] | s->w[1] | s->w[2] | s->w[3]);
+}
+
+static unsigned field(unsigned x, unsigned shift)
+{
+    return x >> shift & 3;
+}
+
+static unsigned with_field(unsigned x, unsigned shift, unsigned v)
+{
+    return (x & ~(3u << shift)) | v << shift;
+}
 
 typedef struct Event {
     BcFlowOp op;
@@ -87,85 +117,83 @@ void bc_flow_event(BcFlow *fl, uint32_t block, BcFlowOp op, uint32_t tag)
     bc_vec_push(&fl->blocks.v[block].events, e);
 }
 
-static uint8_t up(uint8_t v)
+/* One concrete state through @op. */
+static unsigned step(unsigned x, BcFlowOp op)
 {
-    return v < BC_FLOW_MAX ? v + 1 : v;
-}
+    unsigned shift;
 
-static uint8_t down(uint8_t v)
-{
-    return v ? v - 1 : 0;
-}
-
-/* An unlock releases an explicit acquisition when there is one on the
- * path, else the caller's lock. */
-static void unlock(State *s, int counter)
-{
-    if (s->lo[counter] == 0) {
-        s->lo[C_CALLER] = 0;
+    switch (op) {
+    case BC_FLOW_RDLOCK:
+    case BC_FLOW_RDUNLOCK:
+        shift = RD_SHIFT;
+        break;
+    case BC_FLOW_WRLOCK:
+    case BC_FLOW_WRUNLOCK:
+        shift = WR_SHIFT;
+        break;
+    case BC_FLOW_GUARD_TAKE:
+    case BC_FLOW_GUARD_DROP:
+        shift = GUARD_SHIFT;
+        break;
+    default:
+        return x;
     }
-    if (s->hi[counter] == 0) {
-        s->hi[C_CALLER] = 0;
+    unsigned v = field(x, shift);
+    switch (op) {
+    case BC_FLOW_RDLOCK:
+    case BC_FLOW_WRLOCK:
+    case BC_FLOW_GUARD_TAKE:
+        return with_field(x, shift, v < BC_FLOW_MAX ? v + 1 : v);
+    case BC_FLOW_GUARD_DROP:
+        return with_field(x, shift, v ? v - 1 : 0);
+    default:
+        /* An unlock releases an explicit acquisition when there is one on
+         * the path, else the caller's lock. */
+        return v ? with_field(x, shift, v - 1) : x & ~CALLER_BIT;
     }
-    s->lo[counter] = down(s->lo[counter]);
-    s->hi[counter] = down(s->hi[counter]);
-}
-
-static void acquire(State *s, int counter)
-{
-    s->lo[counter] = up(s->lo[counter]);
-    s->hi[counter] = up(s->hi[counter]);
 }
 
 static void apply(State *s, BcFlowOp op)
 {
-    switch (op) {
-    case BC_FLOW_OBSERVE:
-        break;
-    case BC_FLOW_RDLOCK:
-        acquire(s, C_RD);
-        break;
-    case BC_FLOW_RDUNLOCK:
-        unlock(s, C_RD);
-        break;
-    case BC_FLOW_WRLOCK:
-        acquire(s, C_WR);
-        break;
-    case BC_FLOW_WRUNLOCK:
-        unlock(s, C_WR);
-        break;
-    case BC_FLOW_GUARD_TAKE:
-        acquire(s, C_GUARD);
-        break;
-    case BC_FLOW_GUARD_DROP:
-        s->lo[C_GUARD] = down(s->lo[C_GUARD]);
-        s->hi[C_GUARD] = down(s->hi[C_GUARD]);
-        break;
+    State out = { { 0 } };
+
+    if (op == BC_FLOW_OBSERVE) {
+        return;
     }
+    for (unsigned x = 0; x < N_STATES; x++) {
+        if (state_has(s, x)) {
+            state_add(&out, step(x, op));
+        }
+    }
+    *s = out;
 }
 
-/* Join @src into @dst; returns whether @dst changed. */
+/* The states of @src as they cross an edge of @kind. */
+static State cross(const State *src, BcFlowEdge kind)
+{
+    State out = { { 0 } };
+
+    if (kind == BC_FLOW_PLAIN) {
+        return *src;
+    }
+    for (unsigned x = 0; x < N_STATES; x++) {
+        if (state_has(src, x)) {
+            state_add(&out, kind == BC_FLOW_IN_CO ? x | IN_CO_BIT : x & ~IN_CO_BIT);
+        }
+    }
+    return out;
+}
+
+/* Union @src into @dst; returns whether @dst grew. */
 static bool join(State *dst, const State *src)
 {
-    State old = *dst;
+    bool grew = false;
 
-    if (!src->reach) {
-        return false;
+    for (size_t i = 0; i < N_STATES / 64; i++) {
+        grew |= (src->w[i] & ~dst->w[i]) != 0;
+        dst->w[i] |= src->w[i];
     }
-    if (!dst->reach) {
-        *dst = *src;
-        return true;
-    }
-    for (int i = 0; i < N_COUNTERS; i++) {
-        if (src->lo[i] < dst->lo[i]) {
-            dst->lo[i] = src->lo[i];
-        }
-        if (src->hi[i] > dst->hi[i]) {
-            dst->hi[i] = src->hi[i];
-        }
-    }
-    dst->in_co = dst->in_co && src->in_co;
-    return memcmp(&old, dst, sizeof(old)) != 0;
+    return grew;
 }
 
 static void block_out(const Block *b, State *out)
@@ -176,10 +204,37 @@ static void block_out(const Block *b, State *out)
     }
 }
 
-static uint32_t bits(const uint8_t *c)
+/* BC_LOCK_* bits of one concrete state. */
+static uint32_t bits(unsigned x)
 {
-    return (c[C_RD] ? BC_LOCK_RD : 0) | (c[C_WR] ? BC_LOCK_WR : 0) |
-           (c[C_GUARD] ? BC_LOCK_RD_GUARD : 0) | (c[C_CALLER] ? BC_LOCK_CALLER : 0);
+    bool rd = field(x, RD_SHIFT), wr = field(x, WR_SHIFT), guard = field(x, GUARD_SHIFT);
+    bool caller = x & CALLER_BIT;
+
+    return (rd ? BC_LOCK_RD : 0) | (wr ? BC_LOCK_WR : 0) | (guard ? BC_LOCK_RD_GUARD : 0) |
+           (caller ? BC_LOCK_CALLER : 0) |
+           (rd || wr || guard ? BC_LOCK_ANY : 0) |
+           (rd || wr || guard || caller ? BC_LOCK_ANY_OR_CALLER : 0) |
+           (wr || caller ? BC_LOCK_WR_OR_CALLER : 0);
+}
+
+/* Every-path and some-path bits of a set. */
+static void summarize(const State *s, BcFlowState *out)
+{
+    out->must = ~0u;
+    out->may = 0;
+    out->in_co = true;
+    for (unsigned x = 0; x < N_STATES; x++) {
+        if (state_has(s, x)) {
+            out->must &= bits(x);
+            out->may |= bits(x);
+            out->in_co &= (x & IN_CO_BIT) != 0;
+        }
+    }
+    out->reachable = !state_empty(s);
+    if (!out->reachable) {
+        out->must = 0;
+        out->in_co = false;
+    }
 }
 
 void bc_flow_solve(BcFlow *fl, BcFlowVisit *visit, void *opaque)
@@ -193,18 +248,14 @@ void bc_flow_solve(BcFlow *fl, BcFlowVisit *visit, void *opaque)
     bc_vec_foreach(&fl->blocks, b) {
         memset(&b->in, 0, sizeof(b->in));
     }
-    fl->blocks.v[0].in.reach = true;
-    fl->blocks.v[0].in.lo[C_CALLER] = fl->blocks.v[0].in.hi[C_CALLER] = 1;
+    state_add(&fl->blocks.v[0].in, CALLER_BIT);
     while (changed) {
         changed = false;
         for (size_t i = 0; i < fl->blocks.n; i++) {
             block_out(&fl->blocks.v[i], &out[i]);
         }
         bc_vec_foreach(&fl->edges, e) {
-            State s = out[e->from];
-            if (e->kind != BC_FLOW_PLAIN) {
-                s.in_co = e->kind == BC_FLOW_IN_CO;
-            }
+            State s = cross(&out[e->from], e->kind);
             changed |= join(&fl->blocks.v[e->to].in, &s);
         }
     }
@@ -213,13 +264,8 @@ void bc_flow_solve(BcFlow *fl, BcFlowVisit *visit, void *opaque)
     bc_vec_foreach(&fl->blocks, b) {
         State s = b->in;
         bc_vec_foreach(&b->events, e) {
-            BcFlowState before = { 0 };
-            if (s.reach) {
-                before.must = bits(s.lo);
-                before.may = bits(s.hi);
-                before.in_co = s.in_co;
-                before.reachable = true;
-            }
+            BcFlowState before;
+            summarize(&s, &before);
             visit(opaque, e->tag, e->op, &before);
             apply(&s, e->op);
         }

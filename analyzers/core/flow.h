@@ -20,13 +20,17 @@
  *           says whether that lock is still held.
  *   in_co   the point runs only in coroutine context: reached through the
  *           true edge of an in-coroutine test.
- * Counters saturate at BC_FLOW_MAX.  At a join, "must" keeps the minimum of
- * each counter and the AND of in_co (held on every path: what BC007 needs),
- * "may" the maximum (held on some path: what BC005 and BC006 need).
+ * Counters saturate at BC_FLOW_MAX.  The engine keeps the set of states
+ * that reach each point (a join is a union, nothing is lost), then reports:
  *
- * Results are BC_LOCK_* bit sets (facts.h): a bit is set in `must` when its
- * counter is > 0 on every path, in `may` when it is > 0 on some path.
- * Unreachable events (after a noreturn call, dead code) report zeros and
+ * Results are BC_LOCK_* bit sets (facts.h): a bit is set in `must` when it
+ * holds on every path (what BC007 needs), in `may` when it holds on some
+ * path (what BC005 and BC006 need).  Besides one bit per counter, three
+ * combined bits keep what a per-counter summary would lose at a join:
+ * BC_LOCK_ANY (an explicit lock, the writer lock or a guard),
+ * BC_LOCK_ANY_OR_CALLER (that, or the caller's lock), BC_LOCK_WR_OR_CALLER.
+ * in_co is true when every path is in coroutine context.  Unreachable
+ * events (after a noreturn call, dead code) report zeros and
  * reachable = false.
  */
 #ifndef BC_FLOW_H

@@ -873,8 +873,7 @@ static void write_back(void *opaque, uint32_t tag, BcFlowOp op, const BcFlowStat
     BcTuFacts *f = b->t->f;
     /* Unreachable code (after a noreturn call) satisfies every must-fact
      * and no may-fact: it raises no finding. */
-    uint32_t must = s->reachable ? s->must : BC_LOCK_RD | BC_LOCK_WR | BC_LOCK_RD_GUARD |
-                                             BC_LOCK_CALLER;
+    uint32_t must = s->reachable ? s->must : BC_LOCK_ALL;
     bool in_co = s->reachable ? s->in_co : true;
 
     (void)op;

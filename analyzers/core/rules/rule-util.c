@@ -166,13 +166,13 @@ static uint32_t n_points(const BcPollIndex *x, BcNodeId id)
 
 bool bc_lock_satisfies(const BcNode *fn, uint32_t state, bool need_wr)
 {
-    bool caller = (state & BC_LOCK_CALLER) != 0;
-
     if (need_wr) {
-        return (state & BC_LOCK_WR) || (caller && bc_node_has(fn, BC_L_GRAPH_WRLOCK));
+        return (state & BC_LOCK_WR) ||
+               ((state & BC_LOCK_WR_OR_CALLER) && bc_node_has(fn, BC_L_GRAPH_WRLOCK));
     }
-    return (state & (BC_LOCK_RD | BC_LOCK_RD_GUARD | BC_LOCK_WR)) ||
-           (caller && (bc_node_has(fn, BC_L_GRAPH_RDLOCK) || bc_node_has(fn, BC_L_GRAPH_WRLOCK)));
+    return (state & BC_LOCK_ANY) ||
+           ((state & BC_LOCK_ANY_OR_CALLER) &&
+            (bc_node_has(fn, BC_L_GRAPH_RDLOCK) || bc_node_has(fn, BC_L_GRAPH_WRLOCK)));
 }
 
 bool bc_lock_reader_held(const BcNode *fn, uint32_t state)

@@ -95,9 +95,9 @@ void fx_slot(BcTuFacts *t, const char *name, const char *labels)
 static void call(BcTuFacts *t, const char *caller, const char *callee, unsigned line,
                  uint32_t lock, bool in_co, BcCallKind kind)
 {
+    uint32_t held = bc_lock_one_path(lock | BC_LOCK_CALLER);    /* one path */
     BcCall c = { fx_usr(t, caller), fx_usr(t, callee), bc_arena_strdup(t->arena, display(callee)),
-                 kind, at(t, line), lock | BC_LOCK_CALLER, lock | BC_LOCK_CALLER, in_co,
-                 NULL, 0 };
+                 kind, at(t, line), held, held, in_co, NULL, 0 };
     bc_vec_push(&t->calls, c);
 }
 
@@ -123,15 +123,15 @@ void fx_addr(BcTuFacts *t, const char *fn, const char *slot, BcAddrKind kind,
 
 void fx_poll(BcTuFacts *t, const char *fn, const char *what, unsigned line, uint32_t lock)
 {
-    BcPoll p = { fx_usr(t, fn), what, at(t, line), lock | BC_LOCK_CALLER, lock | BC_LOCK_CALLER,
-                 false };
+    uint32_t held = bc_lock_one_path(lock | BC_LOCK_CALLER);
+    BcPoll p = { fx_usr(t, fn), what, at(t, line), held, held, false };
     bc_vec_push(&t->polls, p);
 }
 
 void fx_lock(BcTuFacts *t, const char *fn, BcLockOp op, unsigned line, uint32_t before)
 {
-    BcLockEvent l = { fx_usr(t, fn), op, at(t, line), before | BC_LOCK_CALLER,
-                      before | BC_LOCK_CALLER };
+    uint32_t held = bc_lock_one_path(before | BC_LOCK_CALLER);
+    BcLockEvent l = { fx_usr(t, fn), op, at(t, line), held, held };
     bc_vec_push(&t->locks, l);
 }
 

@@ -102,7 +102,7 @@ static void graph_edges_and_slots(void **state)
     const BcNode *user = node(g, probe, "user");
     assert_int_equal(user->n_out, 2);
     assert_int_equal(bc_graph_out_edge(g, bc_graph_lookup(g, user->usr), 0)->lock_state,
-                     BC_LOCK_RD | BC_LOCK_CALLER);
+                     bc_lock_one_path(BC_LOCK_RD | BC_LOCK_CALLER));
     assert_true(bc_graph_out_edge(g, bc_graph_lookup(g, user->usr), 1)->in_coroutine_check);
     bc_graph_free(g);
     bc_facts_free(probe);
