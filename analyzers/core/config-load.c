@@ -442,12 +442,36 @@ static int read_fresh(Loader *L, json_t *v, void *unused)
     return 0;
 }
 
+/* { "bdrv_do_drained_begin": [2], ... } */
+static int read_when_false(Loader *L, json_t *v, void *unused)
+{
+    const char *k;
+    json_t *e;
+
+    (void)unused;
+    if (!json_is_object(v)) {
+        return fail(L, "%s: expected an object of argument index lists", key_path(L));
+    }
+    json_object_foreach(v, k, e) {
+        BcFreshRule r = { .function = bc_arena_strdup(L->c->arena, k) };
+        L->keys[L->depth++] = k;
+        int ret = read_fresh_args(L, e, &r);
+        L->depth--;
+        if (ret) {
+            return ret;
+        }
+        bc_vec_push(&L->c->no_poll_when_false, r);
+    }
+    return 0;
+}
+
 static const KeyHandler convention_keys[] = {
     { "repeat_on_definition", read_repeat, offsetof(BcConfig, repeat_on_definition) },
     { "weaker_function_in_slot", read_bool, offsetof(BcConfig, weaker_function_in_slot) },
     { "mixed_wrappers_no_coroutine", read_bool,
       offsetof(BcConfig, mixed_wrappers_no_coroutine) },
     { "no_poll_when_fresh", read_fresh, 0 },
+    { "no_poll_when_false", read_when_false, 0 },
     { NULL, NULL, 0 },
 };
 

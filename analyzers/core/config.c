@@ -96,6 +96,7 @@ void bc_config_free(BcConfig *c)
         bc_vec_free(&r->constructors);
     }
     bc_vec_free(&c->no_poll_when_fresh);
+    bc_vec_free(&c->no_poll_when_false);
     bc_vec_free(&c->in_coroutine_functions);
     bc_vec_free(&c->code_class_macros);
     bc_vec_free(&c->skip_paths);
@@ -198,18 +199,27 @@ bool bc_config_repeat_on_definition(const BcConfig *c, const char *label)
     return false;
 }
 
-bool bc_config_no_poll_when_fresh(const BcConfig *c, const char *fn, unsigned index)
+static bool rule_matches(const BcFreshRule *v, size_t n, const char *fn, unsigned index)
 {
-    if (!c || !fn || index >= 32) {
+    if (!fn || index >= 32) {
         return false;
     }
-    for (size_t i = 0; i < c->no_poll_when_fresh.n; i++) {
-        const BcFreshRule *r = &c->no_poll_when_fresh.v[i];
-        if (strcmp(r->function, fn) == 0 && (r->args & (1u << index))) {
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(v[i].function, fn) == 0 && (v[i].args & (1u << index))) {
             return true;
         }
     }
     return false;
+}
+
+bool bc_config_no_poll_when_fresh(const BcConfig *c, const char *fn, unsigned index)
+{
+    return c && rule_matches(c->no_poll_when_fresh.v, c->no_poll_when_fresh.n, fn, index);
+}
+
+bool bc_config_no_poll_when_false(const BcConfig *c, const char *fn, unsigned index)
+{
+    return c && rule_matches(c->no_poll_when_false.v, c->no_poll_when_false.n, fn, index);
 }
 
 bool bc_config_is_constructor(const BcConfig *c, const char *fn)

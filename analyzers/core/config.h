@@ -89,6 +89,10 @@ typedef struct BcConfig {
     bool weaker_function_in_slot;
     bool mixed_wrappers_no_coroutine;
     BC_VEC(BcFreshRule) no_poll_when_fresh;
+    /* "no_poll_when_false": { "function": [index, ...] }: a call passing the
+     *   constant 0/false as a listed argument does not reach a polling point
+     *   (QEMU: bdrv_do_drained_begin(bs, parent, false) does not poll). */
+    BC_VEC(BcFreshRule) no_poll_when_false;    /* constructors unused */
 
     const char *path;                            /* file it came from, or NULL */
     /* Bit N set when severity[N] came from a file; unset rules use the
@@ -120,6 +124,8 @@ bool bc_config_skip_path(const BcConfig *c, const char *path);
 bool bc_config_repeat_on_definition(const BcConfig *c, const char *label);
 /* Does a call to @fn whose argument @index is a fresh object not poll? */
 bool bc_config_no_poll_when_fresh(const BcConfig *c, const char *fn, unsigned index);
+/* Does a call to @fn passing 0/false as argument @index not poll? */
+bool bc_config_no_poll_when_false(const BcConfig *c, const char *fn, unsigned index);
 /* Is @fn a constructor of some no_poll_when_fresh rule? */
 bool bc_config_is_constructor(const BcConfig *c, const char *fn);
 

@@ -21,7 +21,7 @@
 #include <unistd.h>
 
 #define FACTS_MAGIC "BCFACTS"
-#define FACTS_VERSION 4u
+#define FACTS_VERSION 5u
 #define FACTS_HDR_LEN (8 + 4 + 4 + 8)
 
 BcTuFacts *bc_facts_new(const char *main_file)
@@ -193,7 +193,7 @@ static void write_calls_addrs(Writer *w, const BcTuFacts *f)
         put_str(w, c->caller_usr); put_str(w, c->callee_usr); put_str(w, c->callee_name);
         put_u32(&w->recs, c->kind | c->in_coroutine_check << 8);
         put_loc(w, c->loc); put_u32(&w->recs, c->lock_state); put_u32(&w->recs, c->lock_may);
-        put_str(w, c->macro); put_u32(&w->recs, c->fresh_args);
+        put_str(w, c->macro); put_u32(&w->recs, c->fresh_args); put_u32(&w->recs, c->zero_args);
     }
     put_u32(&w->recs, (uint32_t)f->addrs.n);
     bc_vec_foreach_const(&f->addrs, a) {
@@ -416,7 +416,7 @@ static void read_symbols_decls(Reader *r, BcTuFacts *f)
 
 static void read_calls_addrs(Reader *r, BcTuFacts *f)
 {
-    for (uint32_t n = get_count(r, 44); n-- && !r->bad;) {
+    for (uint32_t n = get_count(r, 48); n-- && !r->bad;) {
         BcCall c = { .caller_usr = get_str(r), .callee_usr = get_str(r),
                      .callee_name = get_str(r) };
         uint32_t bits = get_u32(r);
@@ -427,6 +427,7 @@ static void read_calls_addrs(Reader *r, BcTuFacts *f)
         c.lock_may = get_u32(r);
         c.macro = get_str(r);
         c.fresh_args = get_u32(r);
+        c.zero_args = get_u32(r);
         bc_vec_push(&f->calls, c);
     }
     for (uint32_t n = get_count(r, 28); n-- && !r->bad;) {

@@ -135,7 +135,8 @@ typedef struct BcCall {
     bool in_coroutine_check;  /* only reached in coroutine context */
     const char *macro;        /* outermost macro the call came from, or NULL */
     uint32_t fresh_args;      /* bit i: argument i is a local assigned from a
-                               * call earlier in the caller (a new object) */
+                               * constructor call earlier in the caller */
+    uint32_t zero_args;       /* bit i: argument i is the constant 0 / false */
 } BcCall;
 
 typedef enum BcAddrKind {

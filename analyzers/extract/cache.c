@@ -37,7 +37,7 @@
 #include "strmap.h"
 #include "vec.h"
 
-#define BC_CACHE_VERSION "blkcheck-extract 3"
+#define BC_CACHE_VERSION "blkcheck-extract 4"
 
 struct BcCache {
     char *dir;

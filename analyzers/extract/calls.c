@@ -122,6 +122,30 @@ static bool is_noreturn(CXCursor fn)
     return nr;
 }
 
+/* Arguments that are the integer constant 0 (`false` is 0 in C). */
+static uint32_t zero_args(CXCursor call)
+{
+    int n = clang_Cursor_getNumArguments(call);
+    uint32_t bits = 0;
+
+    for (int i = 0; i < n && i < 32; i++) {
+        CXCursor a = bc_strip_expr(clang_Cursor_getArgument(call, (unsigned)i));
+        enum CXCursorKind k = clang_getCursorKind(a);
+        if (k != CXCursor_IntegerLiteral && k != CXCursor_CXXBoolLiteralExpr) {
+            continue;
+        }
+        CXEvalResult r = clang_Cursor_Evaluate(a);
+        if (r && clang_EvalResult_getKind(r) == CXEval_Int &&
+            clang_EvalResult_getAsLongLong(r) == 0) {
+            bits |= 1u << i;
+        }
+        if (r) {
+            clang_EvalResult_dispose(r);
+        }
+    }
+    return bits;
+}
+
 /* Arguments that are locals holding an object created in this body. */
 static uint32_t fresh_args(BcBody *b, CXCursor call)
 {
@@ -148,6 +172,7 @@ void bc_call_begin(BcBody *b, CXCursor call, size_t *rec)
     c.loc = bc_cursor_loc(t, call);
     c.macro = bc_macros_attribute(t, call);
     c.fresh_args = fresh_args(b, call);
+    c.zero_args = zero_args(call);
     bc_vec_push(&t->f->calls, c);
     *rec = t->f->calls.n - 1;
     /* Before the arguments are walked: functions passed are claimed. */

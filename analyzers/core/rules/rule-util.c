@@ -181,17 +181,21 @@ bool bc_lock_reader_held(const BcNode *fn, uint32_t state)
            ((state & BC_LOCK_CALLER) && bc_node_has(fn, BC_L_GRAPH_RDLOCK));
 }
 
-/* A call the config says does not poll: a listed argument is fresh. */
+/* A call the config says does not poll: a listed argument is fresh, or
+ * the constant 0/false. */
 static bool no_poll_call(const BcSearch *s, const BcEdge *e)
 {
     const BcCall *c = e->call;
+    const char *callee;
 
-    if (!s->cfg || !c || !c->fresh_args || e->kind != BC_EDGE_CALL) {
+    if (!s->cfg || !c || !(c->fresh_args | c->zero_args) || e->kind != BC_EDGE_CALL) {
         return false;
     }
+    callee = bc_graph_node(s->g, e->to)->name;
     for (unsigned i = 0; i < 32; i++) {
-        if ((c->fresh_args & (1u << i)) &&
-            bc_config_no_poll_when_fresh(s->cfg, bc_graph_node(s->g, e->to)->name, i)) {
+        if (((c->fresh_args & (1u << i)) &&
+             bc_config_no_poll_when_fresh(s->cfg, callee, i)) ||
+            ((c->zero_args & (1u << i)) && bc_config_no_poll_when_false(s->cfg, callee, i))) {
             return true;
         }
     }

@@ -97,7 +97,7 @@ static void call(BcTuFacts *t, const char *caller, const char *callee, unsigned 
 {
     uint32_t held = bc_lock_one_path(lock | BC_LOCK_CALLER);    /* one path */
     BcCall c = { fx_usr(t, caller), fx_usr(t, callee), bc_arena_strdup(t->arena, display(callee)),
-                 kind, at(t, line), held, held, in_co, NULL, 0 };
+                 kind, at(t, line), held, held, in_co, NULL, 0, 0 };
     bc_vec_push(&t->calls, c);
 }
 

@@ -65,7 +65,7 @@ static BcTuFacts *sample(void)
     fx_call_slot(t, "a.c#helper", "Drv::cb", 21, 0, false);
     t->calls.v[1].macro = "WITH_GRAPH_RDLOCK_GUARD";
     BcCall unknown = { fx_usr(t, "a.c#helper"), NULL, NULL, BC_CALL_UNKNOWN,
-                       { NULL, 0, 0 }, 0, 0, false, NULL, 0 };
+                       { NULL, 0, 0 }, 0, 0, false, NULL, 0, 0 };
     bc_vec_push(&t->calls, unknown);
     fx_addr(t, "co_read", "Drv::cb", BC_ADDR_INITIALIZER, NULL, 30);
     fx_addr(t, "a.c#helper", NULL, BC_ADDR_ARGUMENT, "co_read", 12);

@@ -90,7 +90,7 @@ static BcFindings *scenario(unsigned shift, const char *callee)
                    "cb", "plain::cb", BC_SYM_PARAM, false, false };
     bc_vec_push(&t->symbols, p);
     BcCall c = { fx_usr(t, "plain"), p.usr, "cb", BC_CALL_SLOT, { "a.c", 12 + shift, 3 },
-                 0, 0, false, NULL, 0 };
+                 0, 0, false, NULL, 0, 0 };
     bc_vec_push(&t->calls, c);
     BcDecl d = { p.usr, { "a.c", 10 + shift, 20 }, true, NULL, 0 };
     const char **l = BC_ARENA_NEW(t->arena, const char *, 1);

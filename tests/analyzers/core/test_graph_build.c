@@ -85,7 +85,7 @@ static void graph_edges_and_slots(void **state)
     fx_call_slot(t, "user", "Drv::cb", 7, BC_LOCK_RD, false);
     fx_call(t, "user", "impl", 8, 0, true);
     BcCall unknown = { fx_usr(t, "user"), NULL, NULL, BC_CALL_UNKNOWN, { "a.c", 9, 1 }, 0,
-                       0, false, NULL, 0 };
+                       0, false, NULL, 0, 0 };
     bc_vec_push(&t->calls, unknown);
     BcGraph *g = bc_graph_build(&t, 1, NULL);
     const BcNode *slot = node(g, probe, "Drv::cb");
