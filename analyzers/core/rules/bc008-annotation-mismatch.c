@@ -43,9 +43,22 @@ static const struct {
 };
 #define N_COMPARED (sizeof(compared) / sizeof(compared[0]))
 
-static uint64_t decl_mask(const BcConfig *cfg, const BcDecl *d)
+/* The compared labels a definition must repeat (conventions). */
+static uint64_t compared_mask(const BcConfig *cfg)
 {
-    uint64_t m = 0, keep = 0;
+    uint64_t keep = 0;
+
+    for (size_t i = 0; i < N_COMPARED; i++) {
+        if (bc_config_repeat_on_definition(cfg, bc_label_name(compared[i].label))) {
+            keep |= BC_LBIT(compared[i].label);
+        }
+    }
+    return keep;
+}
+
+static uint64_t decl_mask(const BcConfig *cfg, const BcDecl *d, uint64_t keep)
+{
+    uint64_t m = 0;
 
     for (uint32_t i = 0; i < d->n_labels; i++) {
         int l = bc_label_from_name(bc_config_canonical_label(cfg, d->labels[i]));
@@ -60,11 +73,6 @@ static uint64_t decl_mask(const BcConfig *cfg, const BcDecl *d)
     }
     if (m & (BC_LBIT(BC_L_CO_WRAPPER_MIXED) | BC_LBIT(BC_L_CO_WRAPPER_MIXED_BDRV_RDLOCK))) {
         m |= BC_LBIT(BC_L_NO_COROUTINE_FN) | BC_LBIT(BC_L_COROUTINE_MIXED_FN);
-    }
-    for (size_t i = 0; i < N_COMPARED; i++) {
-        if (bc_config_repeat_on_definition(cfg, bc_label_name(compared[i].label))) {
-            keep |= BC_LBIT(compared[i].label);
-        }
     }
     return m & keep;
 }
@@ -106,14 +114,14 @@ static bool same_loc(BcLoc a, BcLoc b)
 
 /* Compare decls [i, j) of one node against the first one (the reference). */
 static void check_node(const BcGraph *g, const BcConfig *cfg, const DeclRef *v, size_t i,
-                       size_t j, BcFindings *out)
+                       size_t j, uint64_t keep, BcFindings *out)
 {
     const BcNode *n = bc_graph_node(g, v[i].node);
-    uint64_t ref = decl_mask(cfg, v[i].d);
+    uint64_t ref = decl_mask(cfg, v[i].d, keep);
     char a[128], b[128], key[300];
 
     for (size_t k = i + 1; k < j; k++) {
-        uint64_t m = decl_mask(cfg, v[k].d);
+        uint64_t m = decl_mask(cfg, v[k].d, keep);
         BcHop hop = { n->name, NULL, v[k].d->loc, BC_HOP_DECL };
         BcReport r = { .rule = 8, .loc = v[i].d->loc, .function = n->name,
                        .function_usr = n->usr, .key = key, .path = &hop, .n_path = 1 };
@@ -132,6 +140,7 @@ static void check_node(const BcGraph *g, const BcConfig *cfg, const DeclRef *v, 
 static void check_decls(const BcGraph *g, const BcConfig *cfg, BcFindings *out)
 {
     BC_VEC(DeclRef) v = { 0 };
+    uint64_t keep = compared_mask(cfg);
 
     for (size_t t = 0; t < g->tus.n; t++) {
         if (g->tus.v[t]->status == BC_TU_FAILED) {
@@ -144,14 +153,32 @@ static void check_decls(const BcGraph *g, const BcConfig *cfg, BcFindings *out)
             }
         }
     }
-    if (v.n) {
-        qsort(v.v, v.n, sizeof(*v.v), cmp_ref);
+    /* Group by node with a counting sort (a header's declarations repeat in
+     * every TU: most of the records), then order each small group. */
+    size_t *start = calloc(g->nodes.n + 1, sizeof(*start));
+    DeclRef *sorted = malloc((v.n ? v.n : 1) * sizeof(*sorted));
+    if (!start || !sorted) {
+        abort();
+    }
+    bc_vec_foreach(&v, r) {
+        start[r->node + 1]++;
+    }
+    for (size_t n = 0; n < g->nodes.n; n++) {
+        start[n + 1] += start[n];
+    }
+    bc_vec_foreach(&v, r) {
+        sorted[start[r->node]++] = *r;
     }
     for (size_t i = 0, j; i < v.n; i = j) {
-        for (j = i + 1; j < v.n && v.v[j].node == v.v[i].node; j++) {
+        for (j = i + 1; j < v.n && sorted[j].node == sorted[i].node; j++) {
         }
-        check_node(g, cfg, v.v, i, j, out);
+        if (j - i > 1) {
+            qsort(sorted + i, j - i, sizeof(*sorted), cmp_ref);
+            check_node(g, cfg, sorted, i, j, keep, out);
+        }
     }
+    free(start);
+    free(sorted);
     bc_vec_free(&v);
 }
 
