@@ -104,6 +104,13 @@ static CXCursor classify_callee(BcTu *t, CXCursor call, BcCall *out)
         bc_claim(t, e);
         return d;
     }
+    /* `table[i](...)`, `ops->cb[i](...)`: the array is the slot. */
+    for (int depth = 0; k == CXCursor_ArraySubscriptExpr && depth < 4; depth++) {
+        e = bc_strip_expr(bc_first_child(e));
+        k = clang_getCursorKind(e);
+        d = clang_getCursorReferenced(e);
+        dk = clang_getCursorKind(d);
+    }
     if ((k == CXCursor_MemberRefExpr && dk == CXCursor_FieldDecl) ||
         (k == CXCursor_DeclRefExpr && (dk == CXCursor_VarDecl || dk == CXCursor_ParmDecl))) {
         out->kind = BC_CALL_SLOT;

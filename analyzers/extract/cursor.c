@@ -107,6 +107,15 @@ bool bc_type_is_fnptr(CXType t)
     return p.kind == CXType_FunctionProto || p.kind == CXType_FunctionNoProto;
 }
 
+bool bc_type_is_fnptr_slot(CXType t)
+{
+    t = clang_getCanonicalType(t);
+    while (t.kind == CXType_ConstantArray || t.kind == CXType_IncompleteArray) {
+        t = clang_getCanonicalType(clang_getArrayElementType(t));
+    }
+    return bc_type_is_fnptr(t);
+}
+
 static enum CXChildVisitResult take_first(CXCursor c, CXCursor parent, CXClientData d)
 {
     (void)parent;
@@ -147,6 +156,21 @@ CXCursor bc_nth_child(CXCursor c, unsigned n)
     return nc.found;
 }
 
+static enum CXChildVisitResult take_last(CXCursor c, CXCursor parent, CXClientData d)
+{
+    (void)parent;
+    *(CXCursor *)d = c;
+    return CXChildVisit_Continue;
+}
+
+static CXCursor last_child(CXCursor c)
+{
+    CXCursor last = clang_getNullCursor();
+
+    clang_visitChildren(c, take_last, &last);
+    return last;
+}
+
 CXCursor bc_strip_expr(CXCursor c)
 {
     for (int depth = 0; depth < 16; depth++) {
@@ -155,12 +179,10 @@ CXCursor bc_strip_expr(CXCursor c)
             k != CXCursor_UnaryOperator && k != CXCursor_CStyleCastExpr) {
             break;
         }
-        CXCursor inner = bc_first_child(c);
-        if (clang_Cursor_isNull(inner)) {
-            break;
-        }
-        /* A cast names its type first: the operand is the last child. */
-        if (k == CXCursor_CStyleCastExpr && clang_getCursorKind(inner) == CXCursor_TypeRef) {
+        /* A cast may name its type first (a TypeRef): the operand is the
+         * last child. */
+        CXCursor inner = k == CXCursor_CStyleCastExpr ? last_child(c) : bc_first_child(c);
+        if (clang_Cursor_isNull(inner) || !clang_isExpression(clang_getCursorKind(inner))) {
             break;
         }
         c = inner;

@@ -77,6 +77,8 @@ const char *bc_file_name(BcTu *t, CXFile file);
 void bc_cursor_offsets(CXCursor c, CXFile *file, unsigned *start, unsigned *end);
 /* True if the type (after typedefs) is a pointer to a function. */
 bool bc_type_is_fnptr(CXType t);
+/* ... or an array (of arrays) of them: one slot for every element. */
+bool bc_type_is_fnptr_slot(CXType t);
 /* Strip implicit casts, parentheses and unary & / * from an expression. */
 CXCursor bc_strip_expr(CXCursor c);
 /* First / @n-th child of @c, or a null cursor. */

@@ -235,6 +235,51 @@ static bool has_label_prefix(const BcDecl *d, const char *prefix)
     return false;
 }
 
+static enum CXChildVisitResult typedef_label_visit(CXCursor c, CXCursor parent,
+                                                   CXClientData data)
+{
+    LabelCtx *lc = data;
+
+    (void)parent;
+    if (clang_getCursorKind(c) == CXCursor_AnnotateAttr) {
+        CXString s = clang_getCursorSpelling(c);
+        bc_decl_add_label(lc->t, lc->d, clang_getCString(s));
+        clang_disposeString(s);
+    }
+    return CXChildVisit_Continue;
+}
+
+/*
+ * A slot typed with a labelled typedef (`typedef int coroutine_fn
+ * CoReadFn(...)`; `CoReadFn *slot`, `CoReadFn *table[2]`) has the labels of
+ * the typedef: follow typedefs, pointers and arrays down to the function.
+ */
+static void type_labels(LabelCtx *lc, CXType type)
+{
+    for (int depth = 0; depth < 16; depth++) {
+        switch (type.kind) {
+        case CXType_Elaborated:
+            type = clang_Type_getNamedType(type);
+            break;
+        case CXType_Typedef: {
+            CXCursor td = clang_getTypeDeclaration(type);
+            clang_visitChildren(td, typedef_label_visit, lc);
+            type = clang_getTypedefDeclUnderlyingType(td);
+            break;
+        }
+        case CXType_Pointer:
+            type = clang_getPointeeType(type);
+            break;
+        case CXType_ConstantArray:
+        case CXType_IncompleteArray:
+            type = clang_getArrayElementType(type);
+            break;
+        default:
+            return;
+        }
+    }
+}
+
 void bc_labels_collect(BcTu *t, CXCursor decl, BcDecl *d)
 {
     LabelCtx lc = { .t = t, .d = d };
@@ -243,6 +288,9 @@ void bc_labels_collect(BcTu *t, CXCursor decl, BcDecl *d)
     bc_cursor_offsets(decl, &lc.file, &lc.start, &end);
     lc.slot = clang_getCursorKind(decl) != CXCursor_FunctionDecl;
     clang_visitChildren(decl, label_visit, &lc);
+    if (lc.slot) {
+        type_labels(&lc, clang_getCursorType(decl));
+    }
     /* QEMU spells GRAPH_RDLOCK_PTR as a bare TSA_GUARDED_BY(graph_lock). */
     if (lc.guarded && !has_label_prefix(d, "graph_")) {
         bc_decl_add_label(t, d, lc.guarded_wr ? "graph_wrlock_ptr" : "graph_rdlock_ptr");
@@ -304,7 +352,7 @@ static enum CXChildVisitResult record_visit(CXCursor c, CXCursor parent, CXClien
     enum CXCursorKind k = clang_getCursorKind(c);
 
     (void)parent;
-    if (k == CXCursor_FieldDecl && bc_type_is_fnptr(clang_getCursorType(c))) {
+    if (k == CXCursor_FieldDecl && bc_type_is_fnptr_slot(clang_getCursorType(c))) {
         slot_decl(t, c, bc_cursor_usr(t, c));
     } else if ((k == CXCursor_StructDecl || k == CXCursor_UnionDecl) &&
                clang_isCursorDefinition(c)) {
@@ -334,7 +382,7 @@ static CXCursor var_init(CXCursor var)
 void bc_var_extract(BcTu *t, CXCursor var, const char *context_usr)
 {
     CXCursor init = var_init(var);
-    bool fnptr = bc_type_is_fnptr(clang_getCursorType(var));
+    bool fnptr = bc_type_is_fnptr_slot(clang_getCursorType(var));
     const char *key = NULL;
 
     if (fnptr || clang_getCursorType(var).kind == CXType_ConstantArray ||

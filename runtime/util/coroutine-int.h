@@ -67,8 +67,10 @@ struct CoroutineBackend {
     void (*switch_to)(Coroutine *from, Coroutine *to);
 };
 
-/* The common body of every coroutine stack: never returns. */
-void coroutine_main(Coroutine *co) __attribute__((noreturn));
+/* The common body of every coroutine stack: never returns.  It is the first
+ * frame on the coroutine's stack, so it runs in coroutine context and calls
+ * the coroutine_fn entry. */
+void coroutine_fn coroutine_main(Coroutine *co) __attribute__((noreturn));
 
 extern const CoroutineBackend coroutine_backend_ucontext;
 #if defined(__x86_64__)

@@ -10,8 +10,9 @@
 
 #include "coroutine-int.h"
 
-/* makecontext() passes int arguments only: split the pointer in two. */
-static void ucontext_start(int hi, int lo)
+/* makecontext() passes int arguments only: split the pointer in two.  The
+ * first frame of the coroutine's stack: coroutine context. */
+static void coroutine_fn ucontext_start(int hi, int lo)
 {
     uintptr_t p = ((uintptr_t)(unsigned)hi << 32) | (uintptr_t)(unsigned)lo;
 

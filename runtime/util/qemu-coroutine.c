@@ -327,7 +327,7 @@ Coroutine *qemu_coroutine_create(CoroutineEntry *entry, void *opaque)
     return co;
 }
 
-void coroutine_main(Coroutine *co)
+void coroutine_fn coroutine_main(Coroutine *co)
 {
     co_san_after(co);
     for (;;) {
