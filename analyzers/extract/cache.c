@@ -37,7 +37,10 @@
 #include "strmap.h"
 #include "vec.h"
 
-#define BC_CACHE_VERSION "blkcheck-extract 4"
+#include "extractor-id.h"
+
+/* Facts from another extractor build are never reused. */
+#define BC_CACHE_VERSION "blkcheck-extract " BC_EXTRACTOR_ID
 
 struct BcCache {
     char *dir;
