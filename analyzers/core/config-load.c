@@ -468,6 +468,9 @@ static int read_when_false(Loader *L, json_t *v, void *unused)
 static const KeyHandler convention_keys[] = {
     { "repeat_on_definition", read_repeat, offsetof(BcConfig, repeat_on_definition) },
     { "weaker_function_in_slot", read_bool, offsetof(BcConfig, weaker_function_in_slot) },
+    { "wrapper_definitions_labelled", read_bool,
+      offsetof(BcConfig, wrapper_definitions_labelled) },
+    { "wrapper_polls_exempt", read_bool, offsetof(BcConfig, wrapper_polls_exempt) },
     { "mixed_wrappers_no_coroutine", read_bool,
       offsetof(BcConfig, mixed_wrappers_no_coroutine) },
     { "no_poll_when_fresh", read_fresh, 0 },

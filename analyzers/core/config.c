@@ -68,6 +68,7 @@ BcConfig *bc_config_default(void)
     FILL(c->code_class_macros, default_code_classes);
     FILL(c->repeat_on_definition, default_repeat);
     c->weaker_function_in_slot = true;
+    c->wrapper_definitions_labelled = true;
     c->mixed_wrappers_no_coroutine = true;
     for (int i = 1; i <= 10; i++) {
         const BcRule *r = bc_rule_by_number(i);

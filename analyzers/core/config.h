@@ -87,6 +87,17 @@ typedef struct BcConfig {
      *     blk_new() there never had I/O throttling set up). */
     BC_VEC(const char *) repeat_on_definition;
     bool weaker_function_in_slot;
+    /* "wrapper_definitions_labelled": a co_wrapper / no_co_wrapper
+     *   definition (the generator's) repeats its declaration's labels; BC008
+     *   compares it like any other.  Default true (mqblk's codegen does);
+     *   QEMU's block-gen.c does not. */
+    bool wrapper_definitions_labelled;
+    /* "wrapper_polls_exempt": BC005 does not follow a call into a
+     *   co_wrapper* function.  Its poll waits for the wrapped coroutine,
+     *   which takes the reader lock itself; QEMU calls such wrappers from
+     *   main-loop GRAPH_RDLOCK code, whose reader lock is only an assertion.
+     *   Default false: in mqblk a caller must not hold the lock. */
+    bool wrapper_polls_exempt;
     bool mixed_wrappers_no_coroutine;
     BC_VEC(BcFreshRule) no_poll_when_fresh;
     /* "no_poll_when_false": { "function": [index, ...] }: a call passing the

@@ -99,6 +99,11 @@ void bc_body_dead_end(BcBody *b)
     b->cur = new_block(b);      /* no predecessor: unreachable */
 }
 
+void bc_body_effect(BcBody *b, BcFlowOp op)
+{
+    bc_flow_event(b->flow, b->cur, op, UINT32_MAX);
+}
+
 void bc_body_event(BcBody *b, BcFlowOp op, BcBodyRec kind, size_t index)
 {
     Rec r = { kind, index };

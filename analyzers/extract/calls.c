@@ -195,6 +195,14 @@ void bc_call_end(BcBody *b, CXCursor call, size_t rec)
 
     bc_body_event(b, BC_FLOW_OBSERVE, BC_REC_CALL, rec);
     if (c.kind == BC_CALL_DIRECT) {
+        /* Guards assert the lock for clang's TSA (which ignores cleanup
+         * functions) but hold it only for their scope: not an assertion. */
+        bool guard = BC_CONFIG_HAS(cfg, guard_functions, c.callee_name) ||
+                     (c.macro && BC_CONFIG_HAS(cfg, guard_macros, c.macro));
+        BcFlowOp asserted = guard ? BC_FLOW_OBSERVE : bc_tsa_asserts(t, callee);
+        if (asserted != BC_FLOW_OBSERVE) {
+            bc_body_effect(b, asserted);
+        }
         lock_call(b, c.callee_name, c.loc, c.macro);
         if (BC_CONFIG_HAS(cfg, polling_functions, c.callee_name) &&
             !(c.macro && BC_CONFIG_HAS(cfg, polling_macros, c.macro))) {

@@ -8,7 +8,8 @@
  * read it is stored in the cache directory, keyed by a hash of the build
  * directory and the file's contents; a warm run reads that instead.
  *
- * Format (private, versioned): a header line "blkcheck-compdb 1 N\n", then
+ * Format (private, versioned): a header line "blkcheck-compdb 2 N\n" (2: commands
+ * cleaned by compdb-clean.c), then
  * per command: directory, file, argc, then argc arguments; every string as
  * "<length>:<bytes>\n".
  */
@@ -73,7 +74,7 @@ static bool save(const BcCompdb *db, const char *path)
     if (!(f = fopen(tmp, "wb"))) {
         return false;
     }
-    fprintf(f, "blkcheck-compdb 1 %zu\n", db->cmds.n);
+    fprintf(f, "blkcheck-compdb 2 %zu\n", db->cmds.n);
     for (size_t i = 0; i < db->cmds.n; i++) {
         const BcCompileCmd *c = &db->cmds.v[i];
         put_str(f, c->dir);
@@ -124,7 +125,7 @@ static const char *get_str(Reader *r)
 
 static BcCompdb *load(const char *build_dir, const char *buf, size_t len)
 {
-    static const char magic[] = "blkcheck-compdb 1 ";
+    static const char magic[] = "blkcheck-compdb 2 ";
     Reader r = { buf, buf + len, NULL, false };
     BcCompdb *db;
     unsigned long n;

@@ -48,10 +48,42 @@ static bool skipped(const BcConfig *cfg, const char *file, const char *root)
     return false;
 }
 
-static bool selected(const char *file, char **abs, size_t n)
+/*
+ * A TU generated into the build directory (@build) mirrors a source
+ * directory: build/block/block-gen.c mirrors .../src/block.  It is
+ * selected when a PATH is a directory whose trailing components are the
+ * start of the file's path below the build directory.
+ */
+static bool mirrors(const char *file, const char *build, const char *path)
+{
+    struct stat st;
+    size_t bl = build ? strlen(build) : 0;
+
+    if (!build || !under(file, build) || under(path, build) || stat(path, &st) != 0 ||
+        !S_ISDIR(st.st_mode)) {
+        return false;
+    }
+    const char *rel = file + bl;
+    while (*rel == '/') {
+        rel++;
+    }
+    /* Each tail of @path: "c", "b/c", "a/b/c". */
+    for (const char *tail = strrchr(path, '/'); tail && tail > path;) {
+        size_t n = strlen(tail + 1);
+        if (n && strncmp(rel, tail + 1, n) == 0 && rel[n] == '/') {
+            return true;
+        }
+        do {
+            tail--;
+        } while (tail > path && *tail != '/');
+    }
+    return false;
+}
+
+static bool selected(const char *file, char **abs, size_t n, const char *build)
 {
     for (size_t i = 0; i < n; i++) {
-        if (under(file, abs[i])) {
+        if (under(file, abs[i]) || mirrors(file, build, abs[i])) {
             return true;
         }
     }
@@ -72,6 +104,7 @@ long bc_compdb_filter(BcCompdb *db, const char *const *paths, size_t n_paths,
                       const BcConfig *cfg, const char *root, const char **bad)
 {
     char **abs = calloc(n_paths + 1, sizeof(*abs));
+    char *build = db->dir ? realpath(db->dir, NULL) : NULL;
     size_t keep = 0;
     long ret;
 
@@ -85,7 +118,7 @@ long bc_compdb_filter(BcCompdb *db, const char *const *paths, size_t n_paths,
     }
     for (size_t i = 0; i < db->cmds.n; i++) {
         const char *file = db->cmds.v[i].file;
-        if (selected(file, abs, n_paths) && !skipped(cfg, file, root) &&
+        if (selected(file, abs, n_paths, build) && !skipped(cfg, file, root) &&
             !seen_before(db, keep, file)) {
             db->cmds.v[keep++] = db->cmds.v[i];
         }
@@ -97,6 +130,7 @@ out:
         free(abs[i]);
     }
     free(abs);
+    free(build);
     return ret;
 }
 

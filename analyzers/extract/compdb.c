@@ -5,8 +5,9 @@
  *
  * We never parse the JSON ourselves: libclang's compilation database reads
  * it, and we copy each command into an arena (the CXCompileCommands die
- * here).  Files are made absolute against the entry's directory so that
- * filtering, the cache key and reported positions agree.  Filtering and
+ * here), cleaned for analysis (compdb-clean.c).  Files are made absolute
+ * against the entry's directory so that filtering, the cache key and
+ * reported positions agree.  Filtering and
  * the upward search are in compdb-util.c (no libclang there).
  */
 #include <errno.h>
@@ -58,11 +59,13 @@ static void copy_command(BcCompdb *db, CXCompileCommand cc)
     cmd.dir = arena_cx(db->arena, clang_CompileCommand_getDirectory(cc));
     cmd.file = absolute_file(db->arena, cmd.dir,
                              arena_cx(db->arena, clang_CompileCommand_getFilename(cc)));
-    cmd.argc = clang_CompileCommand_getNumArgs(cc);
-    cmd.argv = BC_ARENA_NEW(db->arena, const char *, cmd.argc + 1);
-    for (unsigned i = 0; i < cmd.argc; i++) {
-        cmd.argv[i] = arena_cx(db->arena, clang_CompileCommand_getArg(cc, i));
+    unsigned argc = clang_CompileCommand_getNumArgs(cc);
+    const char **argv = BC_ARENA_NEW(db->arena, const char *, argc + 1);
+    const char *bad;
+    for (unsigned i = 0; i < argc; i++) {
+        argv[i] = arena_cx(db->arena, clang_CompileCommand_getArg(cc, i));
     }
+    bc_compile_args_clean(db->arena, cmd.dir, argv, argc, &cmd.argv, &cmd.argc, &bad);
     bc_vec_push(&db->cmds, cmd);
 }
 

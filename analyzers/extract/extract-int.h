@@ -114,6 +114,13 @@ void bc_local_function_decl(BcTu *t, CXCursor fn);
 void bc_decl_add_label(BcTu *t, BcDecl *d, const char *label);
 /* Labels written on @decl: annotate strings and graph-lock TSA attributes. */
 void bc_labels_collect(BcTu *t, CXCursor decl, BcDecl *d);
+/*
+ * A function declared with a thread-safety assert_shared_capability /
+ * assert_capability naming the graph lock (QEMU's assume_graph_lock()):
+ * after a call the lock counts as held.  Returns BC_FLOW_RDLOCK,
+ * BC_FLOW_WRLOCK, or BC_FLOW_OBSERVE for neither.
+ */
+BcFlowOp bc_tsa_asserts(BcTu *t, CXCursor fn);
 /* Walk the top-level declarations of the TU. */
 void bc_symbols_walk_tu(BcTu *t);
 
@@ -147,6 +154,8 @@ typedef enum BcBodyRec { BC_REC_CALL, BC_REC_LOCK, BC_REC_POLL } BcBodyRec;
 void bc_body_event(BcBody *b, BcFlowOp op, BcBodyRec kind, size_t index);
 /* A scoped guard taken in the innermost scope (released when it ends). */
 void bc_body_take_guard(BcBody *b, BcLoc loc);
+/* An effect with no record behind it (an asserted lock). */
+void bc_body_effect(BcBody *b, BcFlowOp op);
 /* The current point is unreachable from now on (a noreturn call). */
 void bc_body_dead_end(BcBody *b);
 BcTu *bc_body_tu(const BcBody *b);

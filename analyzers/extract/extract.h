@@ -31,6 +31,17 @@ typedef struct BcCompileCmd {
     unsigned argc;
 } BcCompileCmd;
 
+/*
+ * A build's compile command made fit for analysis (compdb-clean.c): no
+ * dependency-file or output options, no -c/-S/-E, response files spliced
+ * in, relative paths absolute against @dir.  Strings live in @a.
+ * *@bad_response names a response file that could not be read (left in
+ * the command as written), or is NULL.
+ */
+void bc_compile_args_clean(BcArena *a, const char *dir, const char *const *argv,
+                           unsigned argc, const char ***out, unsigned *out_argc,
+                           const char **bad_response);
+
 typedef struct BcCompdb {
     BcArena *arena;
     const char *dir;         /* directory holding compile_commands.json */

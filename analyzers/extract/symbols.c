@@ -23,6 +23,7 @@
  */
 #include <string.h>
 #include "extract-int.h"
+#include "graph.h"
 
 BcSymbol *bc_symbol_note(BcTu *t, const char *usr, const char *name, const char *qual,
                          BcSymbolKind kind, bool is_static)
@@ -209,6 +210,63 @@ static void tsa_collect(LabelCtx *lc, CXCursor attr)
     clang_disposeTokens(t->tu, toks, n);
 }
 
+typedef struct AssertCtx {
+    BcTu *t;
+    BcFlowOp op;
+} AssertCtx;
+
+static enum CXChildVisitResult assert_visit(CXCursor c, CXCursor parent, CXClientData data)
+{
+    AssertCtx *ac = data;
+    BcTu *t = ac->t;
+    CXToken *toks;
+    unsigned n;
+
+    (void)parent;
+    if (clang_getCursorKind(c) != CXCursor_UnexposedAttr) {
+        return CXChildVisit_Continue;
+    }
+    clang_tokenize(t->tu, clang_getCursorExtent(c), &toks, &n);
+    if (n > 0) {
+        CXString s = clang_getTokenSpelling(t->tu, toks[0]);
+        const char *kind = clang_getCString(s);
+        bool shared = strcmp(kind, "assert_shared_capability") == 0;
+        bool excl = strcmp(kind, "assert_capability") == 0;
+        clang_disposeString(s);
+        if ((shared || excl) && tsa_names_capability(t, c, toks, n)) {
+            ac->op = shared ? BC_FLOW_RDLOCK : BC_FLOW_WRLOCK;
+        }
+    }
+    clang_disposeTokens(t->tu, toks, n);
+    return ac->op == BC_FLOW_OBSERVE ? CXChildVisit_Continue : CXChildVisit_Break;
+}
+
+BcFlowOp bc_tsa_asserts(BcTu *t, CXCursor fn)
+{
+    AssertCtx ac = { t, BC_FLOW_OBSERVE };
+
+    if (t->cfg->graph_lock_capability && !clang_Cursor_isNull(fn)) {
+        clang_visitChildren(fn, assert_visit, &ac);
+    }
+    return ac.op;
+}
+
+/*
+ * The macro that wrote an attribute, when its name is a marker's: QEMU's
+ * co_wrapper_mixed expands to no_coroutine_fn coroutine_mixed_fn and
+ * carries no annotate string of its own, so the spelling is the only trace
+ * that the declaration is a generated wrapper.
+ */
+static void macro_label(LabelCtx *lc, CXCursor attr)
+{
+    const char *macro = bc_macros_attribute(lc->t, attr);
+    int label = macro ? bc_label_from_name(bc_config_canonical_label(lc->t->cfg, macro)) : -1;
+
+    if (label >= 0) {
+        bc_decl_add_label(lc->t, lc->d, bc_label_name((BcLabel)label));
+    }
+}
+
 static enum CXChildVisitResult label_visit(CXCursor c, CXCursor parent, CXClientData data)
 {
     LabelCtx *lc = data;
@@ -219,8 +277,10 @@ static enum CXChildVisitResult label_visit(CXCursor c, CXCursor parent, CXClient
         CXString s = clang_getCursorSpelling(c);
         bc_decl_add_label(lc->t, lc->d, clang_getCString(s));
         clang_disposeString(s);
+        macro_label(lc, c);
     } else if (k == CXCursor_UnexposedAttr && attr_is_own(lc, c)) {
         tsa_collect(lc, c);
+        macro_label(lc, c);
     }
     return CXChildVisit_Continue;
 }

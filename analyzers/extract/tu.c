@@ -3,10 +3,9 @@
  *
  * Context: the worker thread that owns the CXIndex.
  *
- * The compile command is used as written (argv[0] is the compiler) with
- * relative paths made absolute against its directory (threads share one
- * current directory, and clang's -working-directory would chdir), plus
- * -resource-dir (so clang's own stddef.h & co resolve when libclang is not
+ * The compile command is used as compdb-clean.c left it (argv[0] is the
+ * compiler; no dependency-file or output options; relative paths absolute,
+ * since threads share one current directory), plus -resource-dir (so clang's own stddef.h & co resolve when libclang is not
  * installed beside clang) and -w (warnings are the build's business).  A TU with
  * errors still yields the facts of what parsed (BC_TU_ERRORS, first error in
  * f->error); one libclang cannot parse at all is BC_TU_FAILED.
@@ -30,65 +29,9 @@ const char *bc_extract_resource_dir(void)
     return env && *env ? env : BC_RESOURCE_DIR;
 }
 
-/* Options whose value (separate or joined) is a path. */
-static const char *const path_opts[] = {
-    "-I", "-isystem", "-iquote", "-idirafter", "-include", "-imacros", "-isysroot",
-    "--sysroot=", "--sysroot", "-F", "-iframework", "-cxx-isystem", "-ivfsoverlay",
-};
-/* Options whose separate value is not a source file. */
-static const char *const value_opts[] = {
-    "-o", "-MF", "-MT", "-MQ", "-x", "-Xclang", "-target", "-arch", "-Xpreprocessor",
-    "-Xassembler", "-Xlinker", "-D", "-U", "-l", "-L", "-u", "-z", "-e",
-};
-
-static bool in_list(const char *const *v, size_t n, const char *s)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (strcmp(v[i], s) == 0) {
-            return true;
-        }
-    }
-    return false;
-}
-
-static const char *absolute(BcArena *a, const char *dir, const char *prefix, const char *path)
-{
-    if (path[0] == '/' || path[0] == '\0') {
-        return NULL;
-    }
-    return bc_arena_printf(a, "%s%s/%s", prefix, dir, path);
-}
-
-/* @arg made absolute against @dir if it is (or ends in) a relative path. */
-static const char *absolute_arg(BcArena *a, const char *dir, const char *prev, const char *arg)
-{
-    const size_t n = sizeof(path_opts) / sizeof(path_opts[0]);
-    const char *abs = NULL;
-
-    if (prev && in_list(path_opts, n, prev)) {
-        abs = absolute(a, dir, "", arg);
-    } else if (arg[0] == '@') {
-        abs = absolute(a, dir, "@", arg + 1);
-    } else if (arg[0] != '-' && !(prev && (in_list(value_opts, sizeof(value_opts) /
-                                                   sizeof(value_opts[0]), prev)))) {
-        abs = absolute(a, dir, "", arg);                 /* a source file */
-    } else {
-        for (size_t i = 0; i < n && !abs; i++) {
-            size_t len = strlen(path_opts[i]);
-            if (strncmp(arg, path_opts[i], len) == 0 && arg[len] && arg[len] != '=' &&
-                strcmp(path_opts[i], "--sysroot") != 0) {
-                char *p = bc_arena_strndup(a, arg, len);
-                abs = absolute(a, dir, p, arg + len);
-            }
-        }
-    }
-    return abs ? abs : arg;
-}
-
 /*
- * argv for libclang: the command with our additions after argv[0] and
- * relative paths made absolute.  Not -working-directory: with it clang
- * changes the process's current directory, which parallel workers share.
+ * argv for libclang: the cleaned command (compdb-clean.c) with our additions
+ * after argv[0].
  */
 static const char **build_argv(BcArena *a, const BcCompileCmd *cmd, int *argc)
 {
@@ -105,8 +48,9 @@ static const char **build_argv(BcArena *a, const BcCompileCmd *cmd, int *argc)
         v[n++] = rd;
     }
     v[n++] = "-w";
+    (void)a;
     for (unsigned i = 1; i < cmd->argc; i++) {
-        v[n++] = absolute_arg(a, cmd->dir, cmd->argv[i - 1], cmd->argv[i]);
+        v[n++] = cmd->argv[i];
     }
     *argc = n;
     return v;

@@ -19,6 +19,8 @@
  * A coroutine_mixed_fn callee is not entered when the search starts in a
  * coroutine: in coroutine context a mixed function takes its coroutine
  * branch, which does not poll (co_wrapper_mixed calls its twin directly).
+ * co_wrapper* callees are not entered when conventions.wrapper_polls_exempt
+ * is set (QEMU: the wrapped coroutine takes the lock itself).
  * Polling with only the writer lock held is not reported (DESIGN §6.2 names
  * the reader lock; the writer lock is taken from the main loop, whose
  * polling is expected).  docs/rules/BC005.md.
@@ -39,6 +41,9 @@ static bool enter(const BcSearch *s, const BcNode *n)
     const Ctx *c = s->ctx;
 
     if (c->in_coroutine && bc_is_mixed(n)) {
+        return false;
+    }
+    if (c->cfg && c->cfg->wrapper_polls_exempt && bc_is_co_wrapper(n)) {
         return false;
     }
     return !bc_node_has(n, BC_L_POLLING_FN) && !bc_node_has(n, BC_L_GRAPH_RDLOCK) &&

@@ -164,6 +164,13 @@ static uint32_t n_points(const BcPollIndex *x, BcNodeId id)
 
 /* ---- shortest paths ---------------------------------------------------------- */
 
+bool bc_is_co_wrapper(const BcNode *n)
+{
+    return n->labels & (BC_LBIT(BC_L_CO_WRAPPER) | BC_LBIT(BC_L_CO_WRAPPER_MIXED) |
+                        BC_LBIT(BC_L_CO_WRAPPER_BDRV_RDLOCK) |
+                        BC_LBIT(BC_L_CO_WRAPPER_MIXED_BDRV_RDLOCK));
+}
+
 bool bc_lock_satisfies(const BcNode *fn, uint32_t state, bool need_wr)
 {
     if (need_wr) {

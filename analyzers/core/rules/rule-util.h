@@ -21,6 +21,8 @@ bool bc_is_mixed(const BcNode *n);
 bool bc_is_coroutine(const BcNode *n);
 /* Must not run in a coroutine: no_coroutine_fn / co_wrapper*, not mixed. */
 bool bc_is_no_coroutine(const BcNode *n);
+/* Declared with a co_wrapper* marker (a generated polling wrapper). */
+bool bc_is_co_wrapper(const BcNode *n);
 /* Needs the graph lock shared / exclusive (GRAPH_RDLOCK / GRAPH_WRLOCK). */
 bool bc_needs_rdlock(const BcNode *n);
 bool bc_needs_wrlock(const BcNode *n);

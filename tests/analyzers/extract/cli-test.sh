@@ -92,6 +92,50 @@ relative)
     expect_rc 1 "$bc" check -p "$rel" --stats --output "$rel/report.txt"
     grep -q 'parsed=0 cached=2' "$tmp/out" || fail "warm run did not use the cache"
     grep -q BC001 "$tmp/report.txt" || fail "report not where asked" ;;
+meson-compdb)
+    # A meson-style database: relative paths from the build dir, -MD -MQ -MF
+    # dependency files, -o/-c, a response file.  No TU may be an error, no
+    # .d file may appear, and the second run comes from the cache.
+    mkdir -p "$tmp/src" "$tmp/build/lib.p" "$tmp/src/include"
+    cat > "$tmp/src/include/defs.h" <<'C'
+#define LEAF_ARG 1
+C
+    cat > "$tmp/src/m.c" <<'C'
+#include <blkcheck/annotations.h>
+#include "defs.h"
+int coroutine_fn co_leaf3(int x);
+int plain_caller3(void) { return co_leaf3(LEAF_ARG); }
+C
+    printf -- '-I../src/include -std=gnu11\n' > "$tmp/build/flags.rsp"
+    printf '[{"directory":"%s/build","file":"../src/m.c","command":"clang -I%s -Ilib.p @flags.rsp -MD -MQ lib.p/m.c.o -MF lib.p/m.c.o.d -o lib.p/m.c.o -c ../src/m.c"}]\n' \
+        "$tmp" "$inc" > "$tmp/build/compile_commands.json"
+    (cd "$tmp" && "$bc" check -p build --stats) > "$tmp/out" 2>&1
+    [ $? -eq 1 ] || fail "want exit 1 (one finding)"
+    grep -q 'errors=0 failed=0' "$tmp/out" || fail "a TU was reported as an error"
+    grep -q 'BC001' "$tmp/out" || fail "finding missing (the response file's -I was lost?)"
+    [ -z "$(find "$tmp" -name '*.d')" ] || fail "a dependency file was written"
+    (cd "$tmp" && "$bc" check -p build --stats) > "$tmp/out" 2>&1
+    grep -q 'parsed=0 cached=1' "$tmp/out" || fail "second run not served from the cache" ;;
+generated)
+    # A TU generated into the build dir is analyzed when a PATH names the
+    # source directory it mirrors (build/block/gen.c <- src/block).
+    mkdir -p "$tmp/src/block" "$tmp/build/block" "$tmp/src/other"
+    cp "$tmp/dirty.c" "$tmp/src/block/a.c"
+    sed 's/co_leaf2/co_leaf4/; s/plain_caller/gen_caller/' "$tmp/dirty.c" > "$tmp/build/block/gen.c"
+    cp "$tmp/clean.c" "$tmp/src/other/b.c"
+    { echo '['
+      for f in ../src/block/a.c block/gen.c ../src/other/b.c; do
+          printf '{"directory":"%s/build","file":"%s","command":"clang -std=gnu11 -I%s -c %s"},\n' \
+              "$tmp" "$f" "$inc" "$f"
+      done | sed '$ s/,$//'
+      echo ']'; } > "$tmp/build/compile_commands.json"
+    expect_rc 1 "$bc" check -p "$tmp/build" --stats "$tmp/src/block"
+    grep -q 'tus=2' "$tmp/out" || fail "want the source TU and its generated mirror"
+    grep -q 'gen_caller' "$tmp/out" || fail "generated TU not analyzed"
+    expect_rc 1 "$bc" check -p "$tmp/build" --stats "$tmp/src/block/a.c"
+    grep -q 'tus=1' "$tmp/out" || fail "a file PATH selects only itself"
+    expect_rc 0 "$bc" check -p "$tmp/build" --stats "$tmp/src/other"
+    grep -q 'tus=1' "$tmp/out" || fail "another source dir mirrors nothing here" ;;
 cache-unwritable)
     compdb clean.c
     echo x > "$tmp/file"
