@@ -10,6 +10,7 @@
  */
 #define _GNU_SOURCE     /* asprintf */
 #include "config.h"
+#include "file.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -239,31 +240,52 @@ static int read_code_classes(Loader *L, json_t *v, void *unused)
     return 0;
 }
 
-static int read_severity(Loader *L, json_t *v, void *unused)
+typedef int EntryFn(Loader *L, const char *key, json_t *value, void *ctx);
+
+/* @entry for each "key": value of object @v, the key on the key path. */
+static int each_entry(Loader *L, json_t *v, const char *expected, EntryFn *entry, void *ctx)
 {
     const char *k;
     json_t *e;
 
-    (void)unused;
     if (!json_is_object(v)) {
-        return fail(L, "%s: expected an object of \"BC00N\": \"level\"", key_path(L));
+        return fail(L, "%s: expected %s", key_path(L), expected);
     }
     json_object_foreach(v, k, e) {
-        const BcRule *r = bc_rule_by_name(k);
-        int sev = bc_severity_parse(json_string_value(e));
+        if (strncmp(k, "//", 2) == 0) {
+            continue;       /* comment */
+        }
         L->keys[L->depth++] = k;
-        int ret = !r ? fail(L, "unknown rule '%s'", k)
-                : sev < 0 ? fail(L, "%s: expected \"error\", \"warning\", \"note\" or \"off\"",
-                                 key_path(L))
-                : 0;
+        int ret = entry(L, k, e, ctx);
         L->depth--;
         if (ret) {
             return ret;
         }
-        L->c->severity[r->number] = (BcSeverity)sev;
-        L->c->severity_set |= 1u << r->number;
     }
     return 0;
+}
+
+static int severity_entry(Loader *L, const char *k, json_t *e, void *unused)
+{
+    const BcRule *r = bc_rule_by_name(k);
+    int sev = bc_severity_parse(json_string_value(e));
+
+    (void)unused;
+    if (!r) {
+        return fail(L, "unknown rule '%s'", k);
+    }
+    if (sev < 0) {
+        return fail(L, "%s: expected \"error\", \"warning\", \"note\" or \"off\"", key_path(L));
+    }
+    L->c->severity[r->number] = (BcSeverity)sev;
+    L->c->severity_set |= 1u << r->number;
+    return 0;
+}
+
+static int read_severity(Loader *L, json_t *v, void *unused)
+{
+    (void)unused;
+    return each_entry(L, v, "an object of \"BC00N\": \"level\"", severity_entry, NULL);
 }
 
 static int read_list(Loader *L, json_t *v, void *field)
@@ -394,75 +416,60 @@ static int read_fresh_args(Loader *L, json_t *v, void *field)
     return 0;
 }
 
-/* { "blk_unref": { "args": [0], "constructors": ["blk_new"] }, ... } */
-static int read_fresh(Loader *L, json_t *v, void *unused)
+/* "blk_unref": { "args": [0], "constructors": ["blk_new"] } */
+static int fresh_field(Loader *L, const char *k, json_t *v, void *ctx)
 {
-    const char *k;
-    json_t *e;
+    BcFreshRule *r = ctx;
+
+    if (strcmp(k, "args") == 0) {
+        return read_fresh_args(L, v, r);
+    }
+    if (strcmp(k, "constructors") == 0) {
+        return read_string_list(L, v, (StrVec *)&r->constructors);
+    }
+    return fail(L, "unknown key '%s'", key_path(L));
+}
+
+static int fresh_entry(Loader *L, const char *k, json_t *e, void *unused)
+{
+    BcFreshRule r = { .function = bc_arena_strdup(L->c->arena, k) };
+    int ret = each_entry(L, e, "{ \"args\": [...], \"constructors\": [...] }", fresh_field, &r);
 
     (void)unused;
-    if (!json_is_object(v)) {
-        return fail(L, "%s: expected an object", key_path(L));
+    if (!ret && (!r.args || !r.constructors.n)) {
+        ret = fail(L, "%s: needs \"args\" and \"constructors\"", key_path(L));
     }
-    json_object_foreach(v, k, e) {
-        BcFreshRule r = { .function = bc_arena_strdup(L->c->arena, k) };
-        const char *fk;
-        json_t *fv;
-        int ret = 0;
-
-        L->keys[L->depth++] = k;
-        if (!json_is_object(e)) {
-            ret = fail(L, "%s: expected { \"args\": [...], \"constructors\": [...] }",
-                       key_path(L));
-        }
-        json_object_foreach(json_is_object(e) ? e : NULL, fk, fv) {
-            if (ret || strncmp(fk, "//", 2) == 0) {
-                continue;
-            }
-            L->keys[L->depth++] = fk;
-            if (strcmp(fk, "args") == 0) {
-                ret = read_fresh_args(L, fv, &r);
-            } else if (strcmp(fk, "constructors") == 0) {
-                ret = read_string_list(L, fv, (StrVec *)&r.constructors);
-            } else {
-                ret = fail(L, "unknown key '%s'", key_path(L));
-            }
-            L->depth--;
-        }
-        if (!ret && (!r.args || !r.constructors.n)) {
-            ret = fail(L, "%s: needs \"args\" and \"constructors\"", key_path(L));
-        }
-        L->depth--;
-        if (ret) {
-            bc_vec_free(&r.constructors);
-            return ret;
-        }
-        bc_vec_push(&L->c->no_poll_when_fresh, r);
+    if (ret) {
+        bc_vec_free(&r.constructors);
+        return ret;
     }
+    bc_vec_push(&L->c->no_poll_when_fresh, r);
     return 0;
 }
 
-/* { "bdrv_do_drained_begin": [2], ... } */
-static int read_when_false(Loader *L, json_t *v, void *unused)
+static int read_fresh(Loader *L, json_t *v, void *unused)
 {
-    const char *k;
-    json_t *e;
+    (void)unused;
+    return each_entry(L, v, "an object", fresh_entry, NULL);
+}
+
+/* "bdrv_do_drained_begin": [2] */
+static int when_false_entry(Loader *L, const char *k, json_t *e, void *unused)
+{
+    BcFreshRule r = { .function = bc_arena_strdup(L->c->arena, k) };
+    int ret = read_fresh_args(L, e, &r);
 
     (void)unused;
-    if (!json_is_object(v)) {
-        return fail(L, "%s: expected an object of argument index lists", key_path(L));
-    }
-    json_object_foreach(v, k, e) {
-        BcFreshRule r = { .function = bc_arena_strdup(L->c->arena, k) };
-        L->keys[L->depth++] = k;
-        int ret = read_fresh_args(L, e, &r);
-        L->depth--;
-        if (ret) {
-            return ret;
-        }
+    if (!ret) {
         bc_vec_push(&L->c->no_poll_when_false, r);
     }
-    return 0;
+    return ret;
+}
+
+static int read_when_false(Loader *L, json_t *v, void *unused)
+{
+    (void)unused;
+    return each_entry(L, v, "an object of argument index lists", when_false_entry, NULL);
 }
 
 static const KeyHandler convention_keys[] = {
@@ -489,38 +496,6 @@ static int read_conventions(Loader *L, json_t *v, void *unused)
 
 /* ---- entry point ------------------------------------------------------------- */
 
-static char *slurp(const char *path, size_t *len, int *err)
-{
-    FILE *fp = fopen(path, "rb");
-    char *buf = NULL;
-    size_t cap = 0, n = 0, r;
-
-    if (!fp) {
-        *err = -errno;
-        return NULL;
-    }
-    do {
-        if (n + 4096 + 1 > cap) {
-            cap = cap ? cap * 2 : 8192;
-            buf = realloc(buf, cap);
-            if (!buf) {
-                abort();
-            }
-        }
-        r = fread(buf + n, 1, cap - n - 1, fp);
-        n += r;
-    } while (r > 0);
-    *err = ferror(fp) ? -EIO : 0;
-    fclose(fp);
-    if (*err) {
-        free(buf);
-        return NULL;
-    }
-    buf[n] = 0;
-    *len = n;
-    return buf;
-}
-
 static int load_text(Loader *L, size_t len)
 {
     json_error_t jerr;
@@ -544,7 +519,7 @@ int bc_config_load(const char *path, BcConfig **out, char **errmsg)
     Loader L = { .path = path };
     size_t len = 0;
     int ret;
-    char *text = slurp(path, &len, &ret);
+    char *text = bc_read_file(path, &len, &ret);
 
     *out = NULL;
     *errmsg = NULL;

@@ -495,39 +495,25 @@ static void pop_targets(BcBody *b, bool cont)
     }
 }
 
-static void while_stmt(BcBody *b, CursorVec *kids)
+/* while (@cond) @body, or do @body while (@cond) when @test_last. */
+static void loop_stmt(BcBody *b, CXCursor cond_c, CXCursor body_c, bool test_last)
 {
-    uint32_t head = new_block(b), body = new_block(b), exit = new_block(b);
+    uint32_t test = new_block(b), body = new_block(b), exit = new_block(b);
 
-    if (kids->n < 2) {
-        return;
+    edge(b, b->cur, test_last ? body : test, BC_FLOW_PLAIN);
+    if (!test_last) {
+        b->cur = test;
+        cond(b, cond_c, body, exit);
     }
-    edge(b, b->cur, head, BC_FLOW_PLAIN);
-    b->cur = head;
-    cond(b, kids->v[0], body, exit);
-    b->cur = body;
-    push_targets(b, exit, head);
-    node(b, kids->v[1]);
-    pop_targets(b, true);
-    edge(b, b->cur, head, BC_FLOW_PLAIN);
-    b->cur = exit;
-}
-
-static void do_stmt(BcBody *b, CursorVec *kids)
-{
-    uint32_t body = new_block(b), test = new_block(b), exit = new_block(b);
-
-    if (kids->n < 2) {
-        return;
-    }
-    edge(b, b->cur, body, BC_FLOW_PLAIN);
     b->cur = body;
     push_targets(b, exit, test);
-    node(b, kids->v[0]);
+    node(b, body_c);
     pop_targets(b, true);
     edge(b, b->cur, test, BC_FLOW_PLAIN);
-    b->cur = test;
-    cond(b, kids->v[1], body, exit);
+    if (test_last) {
+        b->cur = test;
+        cond(b, cond_c, body, exit);
+    }
     b->cur = exit;
 }
 
@@ -793,10 +779,14 @@ static void node(BcBody *b, CXCursor c)
         if_stmt(b, &kids);
         break;
     case CXCursor_WhileStmt:
-        while_stmt(b, &kids);
+        if (kids.n == 2) {
+            loop_stmt(b, kids.v[0], kids.v[1], false);
+        }
         break;
     case CXCursor_DoStmt:
-        do_stmt(b, &kids);
+        if (kids.n == 2) {
+            loop_stmt(b, kids.v[1], kids.v[0], true);
+        }
         break;
     case CXCursor_ForStmt:
         for_stmt(b, c, &kids);

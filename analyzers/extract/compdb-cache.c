@@ -21,33 +21,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "extract.h"
-
-static char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf = NULL;
-    size_t cap = 0, n = 0, got;
-
-    if (!f) {
-        return NULL;
-    }
-    do {
-        if (n + 65536 > cap) {
-            cap = (cap + 65536) * 2;
-            char *nb = realloc(buf, cap + 1);
-            if (!nb) {
-                abort();
-            }
-            buf = nb;
-        }
-        got = fread(buf + n, 1, cap - n, f);
-        n += got;
-    } while (got > 0);
-    fclose(f);
-    buf[n] = '\0';
-    *len = n;
-    return buf;
-}
+#include "file.h"
 
 static unsigned long long hash_bytes(unsigned long long h, const char *p, size_t n)
 {
@@ -172,7 +146,7 @@ int bc_compdb_load_cached(const char *build_dir, const char *cache_dir,
     int ret;
 
     snprintf(path, sizeof(path), "%s/compile_commands.json", build_dir);
-    json = cache_dir ? read_file(path, &len) : NULL;
+    json = cache_dir ? bc_read_file(path, &len, NULL) : NULL;
     if (!json) {
         return loadfn(build_dir, out, errmsg);
     }
@@ -180,7 +154,7 @@ int bc_compdb_load_cached(const char *build_dir, const char *cache_dir,
     h = hash_bytes(h, json, len);
     free(json);
     snprintf(entry, sizeof(entry), "%s/compdb-%016llx", cache_dir, h);
-    if ((cached = read_file(entry, &clen)) != NULL) {
+    if ((cached = bc_read_file(entry, &clen, NULL)) != NULL) {
         *out = load(build_dir, cached, clen);
         free(cached);
         if (*out) {

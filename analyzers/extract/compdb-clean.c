@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "extract.h"
+#include "file.h"
 
 /* Options whose value (separate or joined) is a path. */
 static const char *const path_opts[] = {
@@ -140,31 +141,6 @@ static void split_response(BcArena *a, const char *text, ArgVec *out)
     free(word);
 }
 
-static char *slurp(const char *path)
-{
-    FILE *fp = fopen(path, "rb");
-    char *buf = NULL;
-    size_t len = 0, cap = 0, n;
-
-    if (!fp) {
-        return NULL;
-    }
-    do {
-        if (len + 4096 + 1 > cap) {
-            cap = (cap ? cap * 2 : 8192) + 4096;
-            buf = realloc(buf, cap);
-            if (!buf) {
-                abort();
-            }
-        }
-        n = fread(buf + len, 1, 4096, fp);
-        len += n;
-    } while (n > 0);
-    fclose(fp);
-    buf[len] = '\0';
-    return buf;
-}
-
 /* Append @argv to @out with response files spliced in (@first: argv[0]
  * is the compiler, not a response file). */
 static void expand(BcArena *a, const char *dir, const char *const *argv, size_t argc,
@@ -177,7 +153,7 @@ static void expand(BcArena *a, const char *dir, const char *const *argv, size_t 
             continue;
         }
         const char *path = arg[1] == '/' ? arg + 1 : bc_arena_printf(a, "%s/%s", dir, arg + 1);
-        char *text = depth < MAX_RESPONSE_DEPTH ? slurp(path) : NULL;
+        char *text = depth < MAX_RESPONSE_DEPTH ? bc_read_file(path, NULL, NULL) : NULL;
         if (!text) {
             *bad = path;
             bc_vec_push(out, bc_arena_printf(a, "@%s", path));

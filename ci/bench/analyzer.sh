@@ -1,5 +1,13 @@
 #!/bin/sh
-# ci/bench/analyzer.sh [-p BUILD_DIR] [-j N] [-r ROUNDS] [PATH...]
+# ci/bench/analyzer.sh [-p BUILD_DIR] [-B BLKCHECK_BUILD] [-c CONFIG] [-j N]
+#                      [-r ROUNDS] [PATH...]
+#
+# BUILD_DIR holds the compile_commands.json measured (default: build);
+# BLKCHECK_BUILD the blkcheck binary (default: BUILD_DIR) -- e.g.
+# `-p ~/.cache/blkcheck/qemu-10.0.2/build -B build -c docs/qemu.blkcheck.json
+# SRC/block SRC/util BUILD/block` for the QEMU tree of ci/qemu-check.sh.
+# Every blkcheck run must exit 0 or 1 and, cold, parse every selected TU
+# with no TU error; otherwise the benchmark stops (exit 1).
 #
 # Cold: `blkcheck check --no-cache` against `clang -fsyntax-only` over the
 # same translation units (BUILD_DIR/compile_commands.json, optionally only
@@ -13,19 +21,25 @@
 set -eu
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=$root/build
+bcbuild=
+config=
 jobs=$(nproc)
 rounds=5
-while getopts p:j:r: opt; do
+while getopts p:B:c:j:r: opt; do
     case $opt in
     p) build=$OPTARG ;;
+    B) bcbuild=$OPTARG ;;
+    c) config=$OPTARG ;;
     j) jobs=$OPTARG ;;
     r) rounds=$OPTARG ;;
-    *) echo "usage: $0 [-p BUILD_DIR] [-j N] [-r ROUNDS] [PATH...]" >&2; exit 2 ;;
+    *) echo "usage: $0 [-p BUILD_DIR] [-B BLKCHECK_BUILD] [-c CONFIG] [-j N] [-r ROUNDS] [PATH...]" >&2
+       exit 2 ;;
     esac
 done
 shift $((OPTIND - 1))
 build=$(cd "$build" && pwd)
-blkcheck=$build/analyzers/cli/blkcheck
+bcbuild=$(cd "${bcbuild:-$build}" && pwd)
+blkcheck=$bcbuild/analyzers/cli/blkcheck
 [ -x "$blkcheck" ] || { echo "$blkcheck: not built" >&2; exit 2; }
 [ -f "$build/compile_commands.json" ] || { echo "no $build/compile_commands.json" >&2; exit 2; }
 
@@ -70,9 +84,19 @@ median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] 
 run_clang() {
     tr '\n' '\0' < "$tmp/cmds" | xargs -0 -P "$jobs" -I{} sh -c '{}' >/dev/null 2>&1 || true
 }
+# One blkcheck run; it must finish (exit 0/1) and, with --no-cache, parse
+# every selected TU without a TU error -- a fast failure is no result.
 run_blkcheck() {
-    "$blkcheck" check -p "$build" -j "$jobs" --no-progress --cache-dir "$tmp/cache" "$@" \
-        $paths >/dev/null 2>&1 || true
+    rc=0
+    "$blkcheck" check -p "$build" -j "$jobs" --no-progress --stats --cache-dir "$tmp/cache" \
+        ${config:+--config "$config"} "$@" $paths >/dev/null 2>"$tmp/bc.err" || rc=$?
+    if [ "$rc" -ne 0 ] && [ "$rc" -ne 1 ]; then
+        echo "blkcheck exited $rc:" >&2; cat "$tmp/bc.err" >&2; exit 1
+    fi
+    if [ "${1:-}" = --no-cache ] &&
+       ! grep -q "tus=$tus parsed=$tus cached=0 errors=0 failed=0" "$tmp/bc.err"; then
+        echo "blkcheck did not parse all $tus TUs cleanly:" >&2; cat "$tmp/bc.err" >&2; exit 1
+    fi
 }
 paths="$*"
 
