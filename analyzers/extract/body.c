@@ -294,17 +294,26 @@ static CXCursor strip_parens(CXCursor c)
     return c;
 }
 
-/* The operator of binary/unary operator @c, from its tokens: "&&", "!", ... */
-static void operator_spelling(BcBody *b, CXCursor c, CXCursor lhs, char *out, size_t len)
+/*
+ * The operator of binary/unary operator @c, from its tokens: "&&", "!", ...
+ * Only the gap between the operands is tokenized (before @operand for a
+ * unary operator, between @lhs and @rhs for a binary one): libclang 14 has
+ * no operator-kind query.
+ */
+static void operator_spelling(BcBody *b, CXCursor c, CXCursor lhs, CXCursor rhs,
+                              char *out, size_t len)
 {
-    CXSourceRange r = clang_getCursorExtent(c);
+    CXSourceRange r;
     CXToken *toks = NULL;
     unsigned n = 0;
 
     out[0] = '\0';
-    if (!clang_Cursor_isNull(lhs)) {
-        /* The first token after the left operand. */
-        r = clang_getRange(clang_getRangeEnd(clang_getCursorExtent(lhs)), clang_getRangeEnd(r));
+    if (clang_Cursor_isNull(lhs)) {
+        r = clang_getRange(clang_getRangeStart(clang_getCursorExtent(c)),
+                           clang_getRangeStart(clang_getCursorExtent(rhs)));
+    } else {
+        r = clang_getRange(clang_getRangeEnd(clang_getCursorExtent(lhs)),
+                           clang_getRangeStart(clang_getCursorExtent(rhs)));
     }
     clang_tokenize(b->t->tu, r, &toks, &n);
     for (unsigned i = 0; i < n; i++) {
@@ -418,13 +427,13 @@ static void cond(BcBody *b, CXCursor c, uint32_t t, uint32_t f)
 
     children(c, &kids);
     if (k == CXCursor_UnaryOperator && kids.n == 1) {
-        operator_spelling(b, c, clang_getNullCursor(), op, sizeof(op));
+        operator_spelling(b, c, clang_getNullCursor(), kids.v[0], op, sizeof(op));
         if (strcmp(op, "!") == 0) {
             cond(b, kids.v[0], f, t);
             goto out;
         }
     } else if (k == CXCursor_BinaryOperator && kids.n == 2) {
-        operator_spelling(b, c, kids.v[0], op, sizeof(op));
+        operator_spelling(b, c, kids.v[0], kids.v[1], op, sizeof(op));
         if (strcmp(op, "&&") == 0 || strcmp(op, "||") == 0) {
             uint32_t mid = new_block(b);
             if (op[0] == '&') {
@@ -685,7 +694,10 @@ static void binary_operator(BcBody *b, CXCursor c, CursorVec *kids)
 {
     char op[8];
 
-    operator_spelling(b, c, kids->n == 2 ? kids->v[0] : clang_getNullCursor(), op, sizeof(op));
+    op[0] = '\0';
+    if (kids->n == 2) {
+        operator_spelling(b, c, kids->v[0], kids->v[1], op, sizeof(op));
+    }
     if (kids->n == 2 && (!strcmp(op, "&&") || !strcmp(op, "||"))) {
         uint32_t join = new_block(b);
         cond(b, c, join, join);
