@@ -124,7 +124,7 @@ errors=$((${errors:-1}))
 
 # --- 5. compare with the committed reading -------------------------------------------
 # Rows: | rule | location | function | verdict | reason |
-awk -F'|' '/^\| BC[0-9]+ \| / {
+awk -F'|' '/^\| BC[0-9]+ \| [^|]*:[0-9]+ \|/ {
     gsub(/^ +| +$/, "", $2); gsub(/^ +| +$/, "", $3); gsub(/^ +| +$/, "", $4);
     gsub(/^ +| +$/, "", $5); print $2 "|" $3 "|" $4 "|" $5 }' "$expected" > "$dir/expected.rows"
 cut -d'|' -f1-3 "$dir/expected.rows" | sort > "$dir/expected"
