@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "rt-test.h"
+#include "rt-skip.h"
 
 #define FILE_SIZE   (1024 * 1024)
 #define ALIGN       4096
@@ -40,6 +41,19 @@ static const FileConfig configs[] = {
     cmocka_unit_test_prestate(fn, (void *)&configs[3]), \
     cmocka_unit_test_prestate(fn, (void *)&configs[4]), \
     cmocka_unit_test_prestate(fn, (void *)&configs[5])
+
+/* Skip the case, naming the reason, when this machine cannot run @cfg:
+ * the kernel refuses its back end, or the temp file system O_DIRECT.  After
+ * this, a failure to open is a failure. */
+static inline void file_config_require(const FileConfig *cfg, const char *dir)
+{
+    int err = 0;
+
+    rt_require_aio(cfg->aio);
+    if (cfg->direct && !rt_o_direct_works(dir, &err) && err == EINVAL) {
+        rt_skip(RT_SKIP_O_DIRECT, "O_DIRECT on %s: %s", dir, strerror(err));
+    }
+}
 
 static int file_group_setup(void **state)
 {

@@ -27,6 +27,7 @@
 #include <sys/stat.h>
 
 #include "rt-test.h"
+#include "rt-skip.h"
 #include "block-test.h"
 #include "block/aio-stats.h"
 #include "block/aio-wait.h"
@@ -59,14 +60,14 @@ static BlockBackend *open_blk(const char *optstr)
     return blk;
 }
 
-/* Open @optstr; NULL (and a SKIP line) when a back end is unavailable. */
+/* Open @optstr; NULL (and the error printed) when it does not open. */
 static BlockBackend *try_open_blk(const char *optstr)
 {
     Error *err = NULL;
     BlockBackend *blk = blk_new_open(NULL, optstr, &err);
 
     if (!blk) {
-        printf("# SKIP '%s': %s\n", optstr, error_get_pretty(err));
+        printf("# open '%s': %s\n", optstr, error_get_pretty(err));
         error_free(err);
     }
     return blk;
@@ -388,19 +389,8 @@ static void test_requests_memtest(void **state)
     blk_unref(blk);
 }
 
-static bool direct_io_works(const char *path)
-{
-    int fd = open(path, O_RDONLY | O_DIRECT);
-
-    if (fd < 0) {
-        return false;
-    }
-    close(fd);
-    return true;
-}
-
 /* Open the file at @path with @aio and @direct, or skip the case (and
- * remove the file) when this machine cannot: no O_DIRECT on the temp file
+ * remove the file) for a named reason when this machine cannot: no O_DIRECT on the temp file
  * system, or a back end the kernel refuses. */
 static BlockBackend *open_file_or_skip(const char *path, const char *aio,
                                        bool direct)
@@ -408,17 +398,19 @@ static BlockBackend *open_file_or_skip(const char *path, const char *aio,
     char opts[400];
     BlockBackend *blk;
 
-    if (direct && !direct_io_works(path)) {
-        printf("# SKIP O_DIRECT: not supported in %s\n", tmpdir);
+    int err = 0;
+
+    rt_require_aio(aio);
+    if (direct && !rt_o_direct_works(tmpdir, &err) && err == EINVAL) {
         unlink(path);
-        skip();
+        rt_skip(RT_SKIP_O_DIRECT, "O_DIRECT on %s: %s", tmpdir, strerror(err));
     }
     snprintf(opts, sizeof(opts), "driver=file,filename=%s,aio=%s,cache.direct=%s",
              path, aio, direct ? "on" : "off");
     blk = try_open_blk(opts);
     if (!blk) {
         unlink(path);
-        skip();
+        fail_msg("open '%s' failed (above)", opts);
     }
     return blk;
 }
@@ -889,5 +881,5 @@ int main(void)
         cmocka_unit_test(test_open_errors),
     };
 
-    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+    return rt_run_group_tests(tests, group_setup, group_teardown);
 }

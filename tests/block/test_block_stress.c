@@ -41,6 +41,7 @@
 #include <sys/stat.h>
 
 #include "rt-test.h"
+#include "rt-skip.h"
 #include "block-test.h"
 #include "block/aio-wait.h"
 #include "block/block_int.h"
@@ -692,36 +693,27 @@ static bool direct_io_works(const char *path)
     return true;
 }
 
-/* Skip (with a message) when the driver or back end is not there. */
-static bool variant_available(const char *optstr)
+/* The variant opens, or the test fails saying why. */
+static void require_open(const char *optstr)
 {
     Error *err = NULL;
     BlockBackend *blk = blk_new_open("probe", optstr, &err);
 
-    if (blk) {
-        blk_unref(blk);
-        return true;
+    if (!blk) {
+        fail_msg("open '%s': %s", optstr, error_get_pretty(err));
     }
-    printf("# SKIP '%s': %s\n", optstr, error_get_pretty(err));
-    error_free(err);
-    return false;
+    blk_unref(blk);
 }
 
 static void run_file(const char *aio, bool want_direct, int nbackends)
 {
     char path[256], opts[512];
 
-    if (!bdrv_find_driver("file")) {
-        printf("# SKIP file/%s: no file driver in this build\n", aio);
-        skip();
-    }
+    rt_require_aio(aio);
     make_temp_file(path, sizeof(path));
     snprintf(opts, sizeof(opts), "driver=file,filename=%s,aio=%s,cache.direct=%s",
              path, aio, want_direct && direct_io_works(path) ? "on" : "off");
-    if (!variant_available(opts)) {
-        unlink(path);
-        skip();
-    }
+    require_open(opts);
     stress_run(opts, true, path, nbackends);
 }
 
@@ -751,9 +743,7 @@ static void run_null(const char *extra)
 
     snprintf(opts, sizeof(opts), "driver=null,read-zeroes=on,size=%d%s",
              NBLOCKS * BLK, extra);
-    if (!variant_available(opts)) {
-        skip();
-    }
+    require_open(opts);
     stress_run(opts, false, NULL, 1);
 }
 
@@ -1008,5 +998,5 @@ int main(void)
         cmocka_unit_test(test_root_swap),
     };
 
-    return cmocka_run_group_tests(tests, group_setup, rt_group_teardown);
+    return rt_run_group_tests(tests, group_setup, rt_group_teardown);
 }

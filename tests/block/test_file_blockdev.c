@@ -28,29 +28,32 @@ static int dev_fd = -1;
 
 /* Attach a free loop device to the image at `path`.  Returns: false with a
  * reason printed when the machine cannot. */
-static bool loop_attach(void)
+/* Attach a loop device over a fresh backing file.  Returns false with the
+ * reason in @why when no loop device can be had (a skip); a backing file
+ * that cannot be made is a failure. */
+static bool loop_attach(char *why, size_t len)
 {
     int ctl, n;
 
     backing_fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
     if (backing_fd < 0 || ftruncate(backing_fd, DEV_SIZE) < 0) {
-        return false;
+        fail_msg("backing file %s: %s", path, strerror(errno));
     }
     ctl = open("/dev/loop-control", O_RDWR);
     if (ctl < 0) {
-        printf("skip: /dev/loop-control: %s\n", strerror(errno));
+        snprintf(why, len, "/dev/loop-control: %s", strerror(errno));
         return false;
     }
     n = ioctl(ctl, LOOP_CTL_GET_FREE);
     close(ctl);
     if (n < 0) {
-        printf("skip: no free loop device: %s\n", strerror(errno));
+        snprintf(why, len, "no free loop device: %s", strerror(errno));
         return false;
     }
     snprintf(devpath, sizeof(devpath), "/dev/loop%d", n);
     dev_fd = open(devpath, O_RDWR);
     if (dev_fd < 0 || ioctl(dev_fd, LOOP_SET_FD, backing_fd) < 0) {
-        printf("skip: %s: %s\n", devpath, strerror(errno));
+        snprintf(why, len, "%s: %s", devpath, strerror(errno));
         if (dev_fd >= 0) {
             close(dev_fd);
             dev_fd = -1;
@@ -83,9 +86,12 @@ static void test_blockdev(void **state)
     uint8_t *out, *in;
     const size_t len = 64 * 1024;
 
-    if (!loop_attach()) {
+    char why[256];
+
+    rt_require_aio(cfg->aio);
+    if (!loop_attach(why, sizeof(why))) {
         loop_detach();
-        skip();
+        rt_skip(RT_SKIP_LOOP_DEVICE, "%s", why);
     }
     snprintf(opts, sizeof(opts),
              "driver=file,filename=%s,aio=%s,cache.direct=%s",
@@ -138,5 +144,5 @@ int main(void)
         PER_CONFIG(test_blockdev),
     };
 
-    return cmocka_run_group_tests(tests, file_group_setup, file_group_teardown);
+    return rt_run_group_tests(tests, file_group_setup, file_group_teardown);
 }

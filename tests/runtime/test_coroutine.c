@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "rt-test.h"
+#include "rt-skip.h"
 #include "qemu/coroutine.h"
 #include "qemu/thread.h"
 
@@ -52,7 +53,7 @@ static void test_basic_asm(void **state)
 #if defined(__x86_64__)
     run_basic("asm");
 #else
-    skip();
+    rt_skip(RT_SKIP_ARCH, "the asm coroutine switch is x86-64 only");
 #endif
 }
 
@@ -322,11 +323,11 @@ static void test_guard_page(void **state)
 {
     (void)state;
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-    skip();                                         /* sanitizers trap first */
+    rt_skip(RT_SKIP_SANITIZER, "the sanitizer's SEGV handler traps the guard page first");
 #else
 # if defined(__has_feature)
 #  if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-    skip();
+    rt_skip(RT_SKIP_SANITIZER, "the sanitizer's SEGV handler traps the guard page first");
 #  endif
 # endif
     rt_expect_death("guard", SIGSEGV, NULL);
@@ -373,5 +374,5 @@ int main(int argc, char **argv)
     };
 
     rt_death_dispatch(argc, argv, death_cases);
-    return cmocka_run_group_tests(tests, rt_group_setup, rt_group_teardown);
+    return rt_run_group_tests(tests, rt_group_setup, rt_group_teardown);
 }
