@@ -8,25 +8,36 @@
 # 1.5): mqblk-bench with --runtime, qemu-img bench with a request count
 # calibrated once to that duration.
 #
+# Like for like: every row against qemu-img uses mqblk-bench --api aio, the
+# API qemu-img bench uses (blk_aio_preadv + a completion callback per
+# request, iodepth requests in flight).
+#
 #   null      mqblk-bench null, 4k randread, iodepth 64, 1 queue in the main
-#             loop  vs  qemu-img bench --image-opts driver=null-co
-#             (target >= 2.0)
+#             loop, --api aio  vs  qemu-img bench --image-opts driver=null-co
+#             (target >= 2.0).  Beside it, for information, --api co: the
+#             null driver never yields, so one coroutine runs the whole run
+#             inline (effective depth 1, measured): not comparable.
 #   null-yield  the same with latency-ns=1 on both sides: every request
 #             sleeps on a timer, so each one yields and is woken through the
-#             event loop (mqblk's plain null completes inline, without a
-#             yield; qemu-img's AIO API pays a coroutine and a BH per
-#             request either way).  Reported, no target.
-#   scale     2 queues on 2 IOThreads  vs  1 queue on 1 IOThread, null
-#             (target >= 1.6); also requests per CPU second of each side
-#             (mqblk-bench's cpu_s), whose ratio stays near 1.0 when the
-#             queues do not slow each other down even if the machine is
-#             too busy to give two whole cores
-#   file      4k randread, iodepth 64, aio=io_uring, on a 1 GiB file in the
-#             page cache  vs  qemu-img bench -f raw -i io_uring -t writeback
-#             (target >= 1.0).  qemu-img bench reads sequentially only, so
-#             the same mqblk run with --rw read is reported beside it.
-#   syscalls  system calls per request of the io_uring file run (median)
-#   seed      null, 2 queues: no IOThread / one IOThread / one per queue
+#             event loop.  Reported, no target.
+#   scale     2 queues on 2 IOThreads  vs  1 queue on 1 IOThread, --api aio,
+#             null with latency-ns=1000 (requests really wait; target >=
+#             1.6), and file io_uring; also requests per CPU second of each
+#             side (mqblk-bench's cpu_s), whose ratio stays near 1.0 when the
+#             queues do not slow each other down even if the machine is too
+#             busy to give two whole cores
+#   file      4k randread, iodepth 64, aio=io_uring, --api aio, on a 1 GiB
+#             file in the page cache  vs  qemu-img bench -f raw -i io_uring
+#             -t writeback (target >= 1.0).  qemu-img bench reads
+#             sequentially only, so the same mqblk run with --rw read is
+#             reported beside it.
+#   syscalls  io_uring_enter calls per request (mqblk-bench's
+#             aio_syscalls_per_request), and every system call of the
+#             process per request, counted by strace -f -c over a whole
+#             --count run (start-up included) -- epoll_wait, eventfd, futex
+#             and all.
+#   seed      null latency-ns=1000, 2 queues: no IOThread / one IOThread /
+#             one per queue
 #
 # The peer is used only when qemu-img is installed (qemu-utils); without
 # it the peer columns say "missing" (QEMU_IMG= forces that; QEMU_IMG=PATH
@@ -96,8 +107,9 @@ mqblk() {
     # inside the runtime from a busy machine.
     awk -v r="$(json requests "$tmp/out.json")" -v c="$(json cpu_s "$tmp/out.json")" \
         'BEGIN { if (c > 0) printf "%.1f\n", r / c }' >>"$tmp/$name.cpu"
-    s=$(json syscalls_per_request "$tmp/out.json")
+    s=$(json aio_syscalls_per_request "$tmp/out.json")
     [ -z "$s" ] || echo "$s" >>"$tmp/$name.sys"
+    json effective_depth "$tmp/out.json" >>"$tmp/$name.depth"
 }
 
 # qemu_img_run N ARGS...: one qemu-img bench run; prints its IOPS (N/X).
@@ -147,28 +159,49 @@ machine() {
 }
 load_before=$(machine)
 null4k="--blockdev driver=null,size=1G --rw randread --bs 4k --iodepth 64"
+wait4k="--blockdev driver=null,size=1G,latency-ns=1000 --rw randread --bs 4k --iodepth 64 --api aio"
+file4k="--blockdev $file_opts --rw randread --bs 4k --iodepth 64 --api aio"
 r=0
 while [ $r -lt "$rounds" ]; do
     r=$((r + 1))
     echo "round $r/$rounds ..." >&2
-    # $null4k is split on purpose.
-    mqblk null_mq $null4k --queues 1 --iothreads 0
+    # $null4k, $wait4k and $file4k are split on purpose.
+    mqblk null_mq $null4k --queues 1 --iothreads 0 --api aio
     peer null_peer "$null_n" --image-opts driver=null-co,size=1G
-    mqblk lat_mq --blockdev driver=null,size=1G,latency-ns=1 --rw randread --bs 4k --iodepth 64 --queues 1 --iothreads 0
+    mqblk null_co $null4k --queues 1 --iothreads 0 --api co
+    mqblk lat_mq --blockdev driver=null,size=1G,latency-ns=1 --rw randread --bs 4k --iodepth 64 --queues 1 --iothreads 0 --api aio
     peer lat_peer "$lat_n" --image-opts driver=null-co,size=1G,latency-ns=1
-    mqblk q2_io2 $null4k --queues 2 --iothreads 2
-    mqblk q1_io1 $null4k --queues 1 --iothreads 1
-    mqblk q2_io0 $null4k --queues 2 --iothreads 0
-    mqblk q2_io1 $null4k --queues 2 --iothreads 1
-    mqblk file_rand --blockdev "$file_opts" --rw randread --bs 4k --iodepth 64 --queues 1 --iothreads 0
+    mqblk q2_io2 $wait4k --queues 2 --iothreads 2
+    mqblk q1_io1 $wait4k --queues 1 --iothreads 1
+    mqblk q2_io0 $wait4k --queues 2 --iothreads 0
+    mqblk q2_io1 $wait4k --queues 2 --iothreads 1
+    mqblk f2_io2 $file4k --queues 2 --iothreads 2
+    mqblk f1_io1 $file4k --queues 1 --iothreads 1
+    mqblk file_rand $file4k --queues 1 --iothreads 0
     peer file_peer "$file_n" -f raw -i io_uring -t writeback "$img"
-    mqblk file_seq --blockdev "$file_opts" --rw read --bs 4k --iodepth 64 --queues 1 --iothreads 0
+    mqblk file_seq --blockdev "$file_opts" --rw read --bs 4k --iodepth 64 --queues 1 --iothreads 0 --api aio
 done
+
+# Every system call of the process, per request: strace -f -c over a whole
+# run of the io_uring randread row (--count, start-up included).
+all_sys=none
+if command -v strace >/dev/null 2>&1; then
+    n=200000
+    if strace -f -c -o "$tmp/strace" "$bench" --json --count $n $file4k --queues 1 \
+           --iothreads 0 >"$tmp/strace.json" 2>/dev/null; then
+        calls=$(awk '$NF == "total" { print $(NF-2) }' "$tmp/strace")
+        reqs=$(json requests "$tmp/strace.json")
+        all_sys=$(awk -v c="$calls" -v r="$reqs" 'BEGIN { if (r > 0) printf "%.4f\n", c / r }')
+        top=$(awk '/^-/ { n++; next } n == 1 { print $NF "=" $4 }' "$tmp/strace" | head -5 | tr '\n' ' ')
+    fi
+fi
 
 med() { [ -s "$tmp/$1" ] && median <"$tmp/$1" || echo none; }
 null_mq=$(med null_mq) null_peer=$(med null_peer)
 lat_mq=$(med lat_mq) lat_peer=$(med lat_peer)
 q2_io2=$(med q2_io2) q1_io1=$(med q1_io1) q2_io0=$(med q2_io0) q2_io1=$(med q2_io1)
+f2_io2=$(med f2_io2) f1_io1=$(med f1_io1)
+null_co=$(med null_co) null_co_depth=$(med null_co.depth) null_mq_depth=$(med null_mq.depth)
 file_rand=$(med file_rand) file_peer=$(med file_peer) file_seq=$(med file_seq)
 sys_rand=$(med file_rand.sys) sys_seq=$(med file_seq.sys)
 peer_name=qemu-img
@@ -185,22 +218,31 @@ lat_ratio=$(ratio "$lat_mq" "$lat_peer")
 scale_ratio=$(ratio "$q2_io2" "$q1_io1")
 q2_io2_cpu=$(med q2_io2.cpu) q1_io1_cpu=$(med q1_io1.cpu)
 scale_cpu_ratio=$(ratio "$q2_io2_cpu" "$q1_io1_cpu")
+fscale_ratio=$(ratio "$f2_io2" "$f1_io1")
+f2_io2_cpu=$(med f2_io2.cpu) f1_io1_cpu=$(med f1_io1.cpu)
+fscale_cpu_ratio=$(ratio "$f2_io2_cpu" "$f1_io1_cpu")
 file_ratio=$(ratio "$file_rand" "$file_peer")
 file_seq_ratio=$(ratio "$file_seq" "$file_peer")
 
 echo
 echo "mqblk-bench vs peer, $(nproc) CPUs, median of $rounds rounds of ${secs}s, $(date -u +%Y-%m-%dT%H:%MZ)"
 echo "before: $load_before; after: $(machine)"
+[ -z "$qemu_img" ] || echo "peer: $("$qemu_img" --version | head -n 1)"
 printf '%-44s %12s %12s %7s %7s\n' figure mqblk "peer" ratio target
-printf '%-44s %12s %12s %7s %7s\n' "null 4k randread qd64, 1 queue, main loop" "$null_mq" "$null_peer" "$null_ratio" 2.0
+printf '%-44s %12s %12s %7s %7s\n' "null 4k randread qd64, 1 queue, --api aio" "$null_mq" "$null_peer" "$null_ratio" 2.0
+printf '%-44s %12s %12s %7s %7s\n' "  --api co: inline, effective depth $null_co_depth" "$null_co" - - -
 printf '%-44s %12s %12s %7s %7s\n' "null latency-ns=1 (yield per request)" "$lat_mq" "$lat_peer" "$lat_ratio" -
-printf '%-44s %12s %12s %7s %7s\n' "null: 2 queues/2 IOThreads vs 1/1" "$q2_io2" "$q1_io1" "$scale_ratio" 1.6
+printf '%-44s %12s %12s %7s %7s\n' "null lat 1us: 2 queues/2 IOThreads vs 1/1" "$q2_io2" "$q1_io1" "$scale_ratio" 1.6
 printf '%-44s %12s %12s %7s %7s\n' "  the same in requests per CPU second" "$q2_io2_cpu" "$q1_io1_cpu" "$scale_cpu_ratio" -
+printf '%-44s %12s %12s %7s %7s\n' "file io_uring: 2 queues/2 IOThreads vs 1/1" "$f2_io2" "$f1_io1" "$fscale_ratio" -
+printf '%-44s %12s %12s %7s %7s\n' "  the same in requests per CPU second" "$f2_io2_cpu" "$f1_io1_cpu" "$fscale_cpu_ratio" -
 printf '%-44s %12s %12s %7s %7s\n' "file io_uring 4k randread qd64 (peer: seq)" "$file_rand" "$file_peer" "$file_ratio" 1.0
 printf '%-44s %12s %12s %7s %7s\n' "file io_uring 4k seq read qd64" "$file_seq" "$file_peer" "$file_seq_ratio" -
-printf '%-44s %12s\n' "io_uring syscalls/request, randread qd64" "$sys_rand"
-printf '%-44s %12s\n' "io_uring syscalls/request, seq read qd64" "$sys_seq"
-echo "seed design, null 4k randread qd64, 2 queues:"
+printf '%-44s %12s\n' "io_uring_enter calls/request, randread qd64" "$sys_rand"
+printf '%-44s %12s\n' "io_uring_enter calls/request, seq read qd64" "$sys_seq"
+printf '%-44s %12s  (%s)\n' "all system calls/request (strace), randread" "$all_sys" "${top:-}"
+echo "effective depth (requests in flight at submission): --api aio $null_mq_depth, --api co $null_co_depth"
+echo "seed design, null latency-ns=1000 4k randread qd64 --api aio, 2 queues:"
 printf '  %-42s %12s\n' "no IOThread (main loop)" "$q2_io0" "one IOThread" "$q2_io1" "one IOThread per queue" "$q2_io2"
 [ -n "$qemu_img" ] || echo "peer qemu-img missing (qemu-utils): no ratios against it"
 echo
@@ -212,7 +254,10 @@ line null_randread_qd64 "$null_mq" "$peer_name" "$null_peer" "$null_ratio" 2.0
 line null_yield_randread_qd64 "$lat_mq" "$peer_name" "$lat_peer" "$lat_ratio" none
 line iothread_scaling_2q "$q2_io2" mqblk-1q1io "$q1_io1" "$scale_ratio" 1.6
 line iothread_scaling_2q_per_cpu_second "$q2_io2_cpu" mqblk-1q1io "$q1_io1_cpu" "$scale_cpu_ratio" none
+line file_iothread_scaling_2q "$f2_io2" mqblk-1q1io "$f1_io1" "$fscale_ratio" none
 line file_io_uring_randread_qd64 "$file_rand" "$peer_name" "$file_peer" "$file_ratio" 1.0
 line file_io_uring_read_qd64 "$file_seq" "$peer_name" "$file_peer" "$file_seq_ratio" 1.0
-echo "bench.block name=io_uring_syscalls_per_request randread=$sys_rand read=$sys_seq rounds=$rounds"
+echo "bench.block name=io_uring_enter_per_request randread=$sys_rand read=$sys_seq rounds=$rounds"
+echo "bench.block name=all_syscalls_per_request randread=$all_sys counted_by=strace"
+echo "bench.block name=null_co_inline iops=$null_co effective_depth=$null_co_depth"
 echo "bench.block name=seed_design_2q no_iothread=$q2_io0 one_iothread=$q2_io1 iothread_per_queue=$q2_io2 rounds=$rounds"

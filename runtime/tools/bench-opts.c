@@ -97,6 +97,11 @@ void bench_opts_usage(FILE *f)
 "                      randrw (default randread)\n"
 "  --rwmix-read PCT    percent of reads for randrw (default 50)\n"
 "  --bs SIZE           bytes per request, k/M/G suffixes (default 4k)\n"
+"  --api co|aio        co: iodepth coroutines per queue looping on\n"
+"                      blk_co_preadv/pwritev (default); aio: iodepth\n"
+"                      blk_aio_preadv/pwritev requests per queue, each\n"
+"                      completion callback submitting the next (the API\n"
+"                      qemu-img bench uses)\n"
 "  --iodepth N         requests in flight per queue (default 64)\n"
 "  --queues N          queues, each iodepth coroutines (default 1)\n"
 "  --iothreads N       IOThreads (default: one per queue); queues are\n"
@@ -117,9 +122,13 @@ void bench_opts_usage(FILE *f)
 "  --help              print this text\n"
 "\n"
 "Output: IOPS, MiB/s, requests, errors, verify errors, the process's CPU\n"
-"seconds and latency percentiles (log-linear histogram, ~3%% resolution);\n"
-"with the file driver's io_uring or linux-aio back end also submit calls\n"
-"and system calls per request.\n"
+"seconds, latency percentiles (log-linear histogram, ~3%% resolution) and\n"
+"the effective depth (requests in flight when one is submitted, averaged:\n"
+"with --api co on a driver that never yields it is 1, the run is inline);\n"
+"with the file driver's io_uring or linux-aio back end also the\n"
+"io_uring_enter/io_submit/io_getevents calls per request\n"
+"(aio_syscalls_per_request: not epoll_wait, eventfd or futex; ci/bench\n"
+"counts every system call with strace).\n"
 "Exit status: 0 success; 1 open failure, failed requests or verify\n"
 "mismatches; 2 bad usage (unknown option, bad value, bs larger than the\n"
 "device or not a multiple of its request alignment).\n");
@@ -128,7 +137,7 @@ void bench_opts_usage(FILE *f)
 enum {
     OPT_BLOCKDEV = 256, OPT_RW, OPT_RWMIX, OPT_BS, OPT_IODEPTH, OPT_QUEUES,
     OPT_IOTHREADS, OPT_RUNTIME, OPT_COUNT, OPT_VERIFY, OPT_VERIFY_ONLY,
-    OPT_VERIFY_GEN, OPT_JSON, OPT_HELP,
+    OPT_VERIFY_GEN, OPT_JSON, OPT_HELP, OPT_API,
 };
 
 static const struct option long_opts[] = {
@@ -137,6 +146,7 @@ static const struct option long_opts[] = {
     { "rwmix-read", required_argument, NULL, OPT_RWMIX },
     { "bs", required_argument, NULL, OPT_BS },
     { "iodepth", required_argument, NULL, OPT_IODEPTH },
+    { "api", required_argument, NULL, OPT_API },
     { "queues", required_argument, NULL, OPT_QUEUES },
     { "iothreads", required_argument, NULL, OPT_IOTHREADS },
     { "runtime", required_argument, NULL, OPT_RUNTIME },
@@ -217,6 +227,12 @@ static int parse_one(BenchOpts *o, int opt, const char *arg, bool *have_iothread
     case OPT_JSON:
         o->json = true;
         return 0;
+    case OPT_API:
+        if (!strcmp(arg, "co") || !strcmp(arg, "aio")) {
+            o->api = arg[0] == 'c' ? BENCH_API_CO : BENCH_API_AIO;
+            return 0;
+        }
+        return bad("api", "not co or aio", arg);
     default:
         return -1;
     }

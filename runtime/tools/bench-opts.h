@@ -22,8 +22,15 @@ typedef enum BenchRw {
     BENCH_RW_RANDRW,
 } BenchRw;
 
+typedef enum BenchApi {
+    BENCH_API_CO,               /* coroutines looping on blk_co_preadv() */
+    BENCH_API_AIO,              /* blk_aio_preadv() + a completion callback
+                                 * per request, as qemu-img bench */
+} BenchApi;
+
 typedef struct BenchOpts {
     const char *blockdev;       /* option string for blk_new_open() */
+    BenchApi api;
     BenchRw rw;
     unsigned rwmix_read;        /* percent of reads in randrw */
     uint64_t bs;                /* bytes per request */
