@@ -32,6 +32,8 @@ jq
 qemu-utils
 libnbd-bin
 fio
+qemu-system-common
+strace
 "
 
 print_python=0

@@ -79,8 +79,9 @@ static uint32_t pow2_floor(uint64_t v)
     return p;
 }
 
-bool nbd_server_add_export(NBDServer *s, const char *name, BlockBackend *blk,
-                           bool writable, Error **errp)
+bool GRAPH_UNLOCKED nbd_server_add_export(NBDServer *s, const char *name,
+                                          BlockBackend *blk, bool writable,
+                                          Error **errp)
 {
     NBDExportInfo *e;
     BlockDriverState *bs;
@@ -297,7 +298,8 @@ static int listen_tcp(const char *addr, Error **errp)
     return fd;
 }
 
-bool nbd_server_start(NBDServer *s, Error **errp)
+bool no_coroutine_fn GRAPH_UNLOCKED nbd_server_start(NBDServer *s,
+                                                     Error **errp)
 {
     const char *msg;
     char name[32];
@@ -323,7 +325,7 @@ bool nbd_server_start(NBDServer *s, Error **errp)
     return true;
 }
 
-void nbd_server_stop(NBDServer *s)
+void no_coroutine_fn polling_fn GRAPH_UNLOCKED nbd_server_stop(NBDServer *s)
 {
     if (s->listen_fd >= 0) {
         aio_set_fd_handler(qemu_get_aio_context(), s->listen_fd, NULL, NULL,
@@ -347,7 +349,7 @@ void nbd_server_stop(NBDServer *s)
     s->iothreads = NULL;
 }
 
-void nbd_server_free(NBDServer *s)
+void no_coroutine_fn GRAPH_UNLOCKED nbd_server_free(NBDServer *s)
 {
     nbd_server_stop(s);
     for (size_t i = 0; i < s->n_exports; i++) {

@@ -155,20 +155,20 @@ static inline uint64_t nbd_get_be64(const uint8_t *p)
 
 static inline void nbd_put_be16(uint8_t *p, uint16_t v)
 {
-    p[0] = (uint8_t)(v >> 8);
-    p[1] = (uint8_t)v;
+    p[0] = (uint8_t)((v >> 8) & 0xff);
+    p[1] = (uint8_t)(v & 0xff);
 }
 
 static inline void nbd_put_be32(uint8_t *p, uint32_t v)
 {
-    nbd_put_be16(p, (uint16_t)(v >> 16));
-    nbd_put_be16(p + 2, (uint16_t)v);
+    nbd_put_be16(p, (uint16_t)((v >> 16) & 0xffff));
+    nbd_put_be16(p + 2, (uint16_t)(v & 0xffff));
 }
 
 static inline void nbd_put_be64(uint8_t *p, uint64_t v)
 {
-    nbd_put_be32(p, (uint32_t)(v >> 32));
-    nbd_put_be32(p + 4, (uint32_t)v);
+    nbd_put_be32(p, (uint32_t)((v >> 32) & 0xffffffffu));
+    nbd_put_be32(p + 4, (uint32_t)(v & 0xffffffffu));
 }
 
 /* ---- transmission phase --------------------------------------------------- */
