@@ -17,6 +17,7 @@ case=$1 mqblkd=$2
 tmp=$(mktemp -d /tmp/mqblkd-clients.XXXXXX)
 sock=$tmp/nbd.sock
 uri="nbd+unix:///disk?socket=$sock"
+cd "$tmp"     # fio leaves verify state files in the working directory
 pid=
 
 fail() { echo "FAIL ($case): $*" >&2; exit 1; }
