@@ -177,7 +177,7 @@ if [ "$syscalls" = 1 ] && command -v strace >/dev/null; then
         per=$(awk -v c="$calls" -v n="$ios" 'BEGIN { printf "%.3f", c / n }')
         printf '%-44s %12s\n' "server syscalls per request ($side)" "$per"
         eval "sys_$side=$per"
-        top=$(sort -k4 -n -r "$tmp/strace.$side" | awk 'NF >= 5 && $NF != "total" && $NF != "syscall" { printf "%s=%s ", $NF, $4 }' | head -c 200)
+        top=$(sort -k4 -n -r "$tmp/strace.$side" | awk 'NF >= 5 && $4 ~ /^[0-9]+$/ && $NF != "total" { printf "%s=%s ", $NF, $4 }' | head -c 200)
         echo "    largest: $top"
     done
 fi

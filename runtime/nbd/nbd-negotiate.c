@@ -19,38 +19,47 @@ typedef struct NBDReader {
     uint32_t left;
 } NBDReader;
 
+/* Returns: the next @n bytes (consumed), or NULL when fewer are left. */
+static const uint8_t *reader_take(NBDReader *r, uint32_t n)
+{
+    const uint8_t *p = r->p;
+
+    if (r->left < n) {
+        return NULL;
+    }
+    r->p += n;
+    r->left -= n;
+    return p;
+}
+
 static bool reader_u16(NBDReader *r, uint16_t *v)
 {
-    if (r->left < 2) {
-        return false;
+    const uint8_t *p = reader_take(r, 2);
+
+    if (p) {
+        *v = nbd_get_be16(p);
     }
-    *v = nbd_get_be16(r->p);
-    r->p += 2;
-    r->left -= 2;
-    return true;
+    return p != NULL;
 }
 
 static bool reader_u32(NBDReader *r, uint32_t *v)
 {
-    if (r->left < 4) {
-        return false;
+    const uint8_t *p = reader_take(r, 4);
+
+    if (p) {
+        *v = nbd_get_be32(p);
     }
-    *v = nbd_get_be32(r->p);
-    r->p += 4;
-    r->left -= 4;
-    return true;
+    return p != NULL;
 }
 
 /* A 32-bit length followed by that many bytes (not NUL-terminated). */
 static bool reader_string(NBDReader *r, const uint8_t **s, uint32_t *len)
 {
-    if (!reader_u32(r, len) || *len > r->left || *len > NBD_MAX_STRING) {
+    if (!reader_u32(r, len) || *len > NBD_MAX_STRING) {
         return false;
     }
-    *s = r->p;
-    r->p += *len;
-    r->left -= *len;
-    return true;
+    *s = reader_take(r, *len);
+    return *s != NULL;
 }
 
 static uint8_t *buffer_append(NBDBuffer *b, size_t len)

@@ -19,6 +19,16 @@ bool nbd_request_decode(const uint8_t *buf, NBDRequest *req)
     return true;
 }
 
+void nbd_request_encode(uint8_t *buf, const NBDRequest *req)
+{
+    nbd_put_be32(buf, NBD_REQUEST_MAGIC);
+    nbd_put_be16(buf + 4, req->flags);
+    nbd_put_be16(buf + 6, req->type);
+    nbd_put_be64(buf + 8, req->cookie);
+    nbd_put_be64(buf + 16, req->offset);
+    nbd_put_be32(buf + 24, req->length);
+}
+
 bool nbd_request_has_payload(const NBDRequest *req)
 {
     return req->type == NBD_CMD_WRITE;

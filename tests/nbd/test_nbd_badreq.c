@@ -145,14 +145,10 @@ static int open_export(const char *name)
 static void send_request(int fd, uint16_t flags, uint16_t type, uint64_t cookie,
                          uint64_t offset, uint32_t len)
 {
+    NBDRequest r = { flags, type, cookie, offset, len };
     uint8_t b[NBD_REQUEST_SIZE];
 
-    nbd_put_be32(b, NBD_REQUEST_MAGIC);
-    nbd_put_be16(b + 4, flags);
-    nbd_put_be16(b + 6, type);
-    nbd_put_be64(b + 8, cookie);
-    nbd_put_be64(b + 16, offset);
-    nbd_put_be32(b + 24, len);
+    nbd_request_encode(b, &r);
     send_all(fd, b, sizeof(b));
 }
 
@@ -208,6 +204,16 @@ static void good_read(int fd, uint64_t cookie)
     assert_true(nbd_get_be64(p) == 8192);
 }
 
+/* A connection past the server greeting, before the client flags. */
+static int connect_greeted(void)
+{
+    uint8_t b[18];
+    int fd = connect_daemon();
+
+    assert_int_equal(recv_all(fd, b, sizeof(b)), sizeof(b));
+    return fd;
+}
+
 static void test_bad_handshake(void **state)
 {
     uint8_t b[64];
@@ -215,23 +221,20 @@ static void test_bad_handshake(void **state)
 
     (void)state;
     /* client flags without FIXED_NEWSTYLE: closed */
-    fd = connect_daemon();
-    assert_int_equal(recv_all(fd, b, 18), 18);
+    fd = connect_greeted();
     nbd_put_be32(b, 0);
     send_all(fd, b, 4);
     assert_int_equal(recv_all(fd, b, 1), 0);
     close(fd);
     /* garbage instead of an option header: closed */
-    fd = connect_daemon();
-    assert_int_equal(recv_all(fd, b, 18), 18);
+    fd = connect_greeted();
     nbd_put_be32(b, NBD_FLAG_FIXED_NEWSTYLE);
     memset(b + 4, 0xab, 16);
     send_all(fd, b, 20);
     assert_int_equal(recv_all(fd, b, 1), 0);
     close(fd);
     /* an option longer than the server reads: closed */
-    fd = connect_daemon();
-    assert_int_equal(recv_all(fd, b, 18), 18);
+    fd = connect_greeted();
     nbd_put_be32(b, NBD_FLAG_FIXED_NEWSTYLE);
     send_all(fd, b, 4);
     nbd_put_be64(b, NBD_OPTS_MAGIC);
@@ -241,8 +244,7 @@ static void test_bad_handshake(void **state)
     assert_int_equal(recv_all(fd, b, 1), 0);
     close(fd);
     /* a client that vanishes mid-option */
-    fd = connect_daemon();
-    assert_int_equal(recv_all(fd, b, 18), 18);
+    fd = connect_greeted();
     send_all(fd, b, 2);
     close(fd);
     /* the daemon still serves */

@@ -18,12 +18,9 @@
 static void encode_request(uint8_t *b, uint16_t flags, uint16_t type,
                            uint64_t cookie, uint64_t offset, uint32_t len)
 {
-    nbd_put_be32(b, NBD_REQUEST_MAGIC);
-    nbd_put_be16(b + 4, flags);
-    nbd_put_be16(b + 6, type);
-    nbd_put_be64(b + 8, cookie);
-    nbd_put_be64(b + 16, offset);
-    nbd_put_be32(b + 24, len);
+    NBDRequest r = { flags, type, cookie, offset, len };
+
+    nbd_request_encode(b, &r);
 }
 
 static void test_request_decode(void **state)

@@ -177,6 +177,10 @@ static inline void nbd_put_be64(uint8_t *p, uint64_t v)
  * is wrong (the stream cannot be resynchronised: close the connection). */
 bool nbd_request_decode(const uint8_t *buf, NBDRequest *req);
 
+/* Encode @req as NBD_REQUEST_SIZE bytes (the client's side; for tests and
+ * fuzzer seeds). */
+void nbd_request_encode(uint8_t *buf, const NBDRequest *req);
+
 /* Returns: true when @req carries @req->length bytes of payload after the
  * header (NBD_CMD_WRITE), which the server must consume even to reject it. */
 bool nbd_request_has_payload(const NBDRequest *req);
