@@ -166,9 +166,13 @@ static void conn_req_release(NBDReq *req)
     conn_wake(c, WAKE(NBD_WAIT_SLOT));
 }
 
-/* Make req->buf at least @len bytes.  Returns: false when out of memory. */
+/* Make req->buf at least @len bytes (0: none needed).  Returns: false when
+ * out of memory. */
 static bool conn_req_buffer(NBDReq *req, size_t len)
 {
+    if (len == 0) {
+        return true;
+    }
     if (req->buf_cap < len) {
         free(req->buf);
         req->buf = malloc(len);

@@ -306,6 +306,24 @@ static void test_bad_requests(void **state)
     close(fd);
 }
 
+/* Commands without a buffer as the first requests of a connection (their
+ * slots never had a buffer allocated). */
+static void test_first_requests_bufferless(void **state)
+{
+    int fd = open_export("disk");
+
+    (void)state;
+    send_request(fd, 0, NBD_CMD_FLUSH, 50, 0, 0);
+    assert_int_equal(simple_reply(fd, 50), 0);
+    close(fd);
+    fd = open_export("disk");
+    send_request(fd, 0, NBD_CMD_TRIM, 51, 0, 4096);
+    assert_int_equal(simple_reply(fd, 51), 0);
+    send_request(fd, 0, NBD_CMD_WRITE_ZEROES, 52, 0, 4096);
+    assert_int_equal(simple_reply(fd, 52), 0);
+    close(fd);
+}
+
 static void test_oversized_write(void **state)
 {
     size_t big = NBD_MAX_STRING * 8192 + 1;     /* 32 MiB + 1 */
@@ -344,6 +362,7 @@ int main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_bad_handshake),
         cmocka_unit_test(test_bad_requests),
+        cmocka_unit_test(test_first_requests_bufferless),
         cmocka_unit_test(test_oversized_write),
         cmocka_unit_test(test_read_only),
     };
