@@ -29,6 +29,7 @@
 typedef struct NBDServerConn {
     NBDServer *server;
     NBDConn *conn;
+    int iothread;                   /* index, or -1 for the main loop */
     struct NBDServerConn *next;
 } NBDServerConn;
 
@@ -36,6 +37,7 @@ struct NBDServer {
     char *tcp, *unix_path;
     unsigned n_iothreads;
     IOThread **iothreads;
+    unsigned *iothread_conns;       /* live connections per IOThread */
     unsigned next_iothread;         /* round-robin cursor */
     int listen_fd;
     NBDExportInfo exports[NBD_SERVER_MAX_EXPORTS];
@@ -151,20 +153,39 @@ static void server_conn_done(void *opaque)
         }
     }
     s->n_conns--;
+    if (sc->iothread >= 0) {
+        s->iothread_conns[sc->iothread]--;
+    }
     nbd_conn_unref(sc->conn);
     free(sc);
     aio_wait_kick();
 }
 
-static AioContext *server_pick_context(NBDServer *s)
+/*
+ * The thread for a new connection: round-robin over the IOThreads, skipping
+ * ahead to one with the fewest live connections, so that short-lived
+ * connections (a client's probe before its real ones) do not pile the
+ * long-lived ones onto one thread.  Returns: the index, -1 for the main
+ * loop.
+ */
+static int server_pick_iothread(NBDServer *s)
 {
-    IOThread *t;
+    unsigned best;
 
     if (!s->n_iothreads) {
-        return qemu_get_aio_context();
+        return -1;
     }
-    t = s->iothreads[s->next_iothread++ % s->n_iothreads];
-    return iothread_get_aio_context(t);
+    best = s->next_iothread % s->n_iothreads;
+    for (unsigned k = 1; k < s->n_iothreads; k++) {
+        unsigned i = (s->next_iothread + k) % s->n_iothreads;
+
+        if (s->iothread_conns[i] < s->iothread_conns[best]) {
+            best = i;
+        }
+    }
+    s->next_iothread = best + 1;
+    s->iothread_conns[best]++;
+    return (int)best;
 }
 
 static void server_accept(void *opaque)
@@ -186,11 +207,17 @@ static void server_accept(void *opaque)
         sc = calloc(1, sizeof(*sc));
         if (sc) {
             sc->server = s;
+            sc->iothread = server_pick_iothread(s);
             sc->conn = nbd_conn_new(fd, s->exports, s->n_exports,
-                                    server_pick_context(s), server_conn_done,
-                                    sc);
+                                    sc->iothread < 0 ? qemu_get_aio_context() :
+                                    iothread_get_aio_context(
+                                        s->iothreads[sc->iothread]),
+                                    server_conn_done, sc);
         }
         if (!sc || !sc->conn) {
+            if (sc && sc->iothread >= 0) {
+                s->iothread_conns[sc->iothread]--;
+            }
             free(sc);
             close(fd);
             continue;
@@ -311,6 +338,8 @@ bool no_coroutine_fn GRAPH_UNLOCKED nbd_server_start(NBDServer *s,
     }
     s->iothreads = calloc(s->n_iothreads ? s->n_iothreads : 1,
                           sizeof(*s->iothreads));
+    s->iothread_conns = calloc(s->n_iothreads ? s->n_iothreads : 1,
+                               sizeof(*s->iothread_conns));
     for (unsigned i = 0; i < s->n_iothreads; i++) {
         snprintf(name, sizeof(name), "nbd-io%u", i);
         s->iothreads[i] = iothread_create(name, &msg);
@@ -347,6 +376,8 @@ void no_coroutine_fn polling_fn GRAPH_UNLOCKED nbd_server_stop(NBDServer *s)
     }
     free(s->iothreads);
     s->iothreads = NULL;
+    free(s->iothread_conns);
+    s->iothread_conns = NULL;
 }
 
 void no_coroutine_fn GRAPH_UNLOCKED nbd_server_free(NBDServer *s)

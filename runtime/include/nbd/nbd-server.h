@@ -4,8 +4,8 @@
  * A server is one listening socket (TCP, loopback unless an address is
  * given, or a Unix socket) and the exports reachable through it.  The main
  * loop accepts; each connection is then served entirely by one AioContext:
- * IOThread number (k mod iothreads) for the k-th connection, or the main
- * loop when iothreads is 0.  In that thread a receive coroutine decodes
+ * the next IOThread round-robin, skipping ahead to one with fewer live
+ * connections if there is one, or the main loop when iothreads is 0.  In that thread a receive coroutine decodes
  * requests in batches and starts one coroutine per request (at most
  * NBD_SERVER_MAX_REQUESTS per connection); replies queue on the connection
  * and go out with one sendmsg() per deferral section (qemu/defer-call.h).
