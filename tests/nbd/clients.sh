@@ -143,12 +143,14 @@ concurrent)
         --offset=48M --size=16M --iodepth=8 --verify=md5 --do_verify=1 \
         --verify_fatal=1 >"$tmp/fio-b" 2>&1 & fb=$!
     nbdcopy --connections=4 "$uri" "$tmp/copy" & nc=$!
-    qemu-img compare -f raw -F raw "$tmp/src" "$uri" >/dev/null 2>&1 & qc=$!
+    qemu-img compare --image-opts "driver=raw,file.driver=file,file.filename=$tmp/src" \
+        "driver=raw,size=16777216,file.driver=nbd,file.path=$sock,file.export=disk" \
+        >"$tmp/cmp" 2>&1 & qc=$!
     # the first 16M must compare equal while the others write elsewhere
     st=0
     wait $fa || st=1; wait $fb || st=$((st | 2))
     wait $nc || st=$((st | 4)); wait $qc || st=$((st | 8))
-    [ $st = 0 ] || fail "a concurrent client failed (mask $st): $(cat "$tmp/fio-a" "$tmp/fio-b")"
+    [ $st = 0 ] || fail "a concurrent client failed (mask $st): $(cat "$tmp/fio-a" "$tmp/fio-b" "$tmp/cmp")"
     head -c 16M "$tmp/copy" | cmp - "$tmp/src" || fail "nbdcopy content"
     stop_daemon
     ;;
