@@ -8,12 +8,15 @@
 #   concurrent  several clients at once on one export, all must succeed
 #   kill        clients killed (SIGKILL) with requests in flight; the daemon
 #               serves on and exits 0 on SIGTERM
+#   cli         mqblkd's own errors: bad options exit 2 with a message that
+#               names the problem (no daemon left running)
 #   sigterm     SIGTERM during a write load: exit 0, and every write that
 #               was acknowledged before (flushed or not) is in the file
 # A missing client program is a failure (ci/install-deps.sh installs them).
 set -eu
 
 case=$1 mqblkd=$2
+case $mqblkd in /*) ;; *) mqblkd=$(pwd)/$mqblkd ;; esac
 tmp=$(mktemp -d /tmp/mqblkd-clients.XXXXXX)
 sock=$tmp/nbd.sock
 uri="nbd+unix:///disk?socket=$sock"
@@ -195,8 +198,39 @@ sigterm)
         fail "acknowledged writes lost: $(cat "$tmp/qio")"
     fi
     ;;
+cli)
+    # expect_error STATUS PATTERN ARGS...: exits STATUS, stderr matches
+    expect_error() {
+        want=$1 pattern=$2
+        shift 2
+        rc=0
+        "$mqblkd" "$@" >"$tmp/out" 2>&1 || rc=$?
+        [ "$rc" = "$want" ] || fail "mqblkd $*: exit $rc, want $want: $(cat "$tmp/out")"
+        grep -q -- "$pattern" "$tmp/out" || fail "mqblkd $*: no '$pattern' in: $(cat "$tmp/out")"
+    }
+    null=driver=null,node-name=n0,size=1M
+    expect_error 2 "nothing to serve"
+    expect_error 2 "unknown or incomplete option" --bogus
+    expect_error 2 "unknown or incomplete option" --export
+    expect_error 2 "no node named 'nope'" --export nbd,node=nope
+    expect_error 2 "TLS is not supported" --blockdev $null --export nbd,node=n0,tls-creds=x
+    expect_error 2 "has no option 'colour'" --blockdev $null --export nbd,node=n0,colour=red
+    expect_error 2 "only 'nbd" --blockdev $null --export fuse,node=n0
+    expect_error 2 "read-only" --blockdev $null,read-only=on \
+        --export nbd,node=n0,writable=on,unix=$sock
+    expect_error 2 "exclude each other" --blockdev $null \
+        --export "nbd,node=n0,addr=127.0.0.1:1,unix=$sock"
+    expect_error 2 "different iothreads" --blockdev $null \
+        --blockdev driver=null,node-name=n1,size=1M \
+        --export "nbd,node=n0,unix=$sock,iothreads=1" \
+        --export "nbd,node=n1,unix=$sock,iothreads=2"
+    expect_error 2 "exists already" --blockdev $null \
+        --export "nbd,node=n0,name=x,unix=$sock" --export "nbd,node=n0,name=x,unix=$sock"
+    expect_error 1 "expected HOST:PORT" --blockdev $null --export nbd,node=n0,addr=nocolon
+    "$mqblkd" --help | grep -q "^usage: mqblkd" || fail "--help"
+    ;;
 *)
-    echo "usage: $0 tools|tcp|fio|concurrent|kill|sigterm MQBLKD" >&2
+    echo "usage: $0 tools|tcp|fio|concurrent|kill|cli|sigterm MQBLKD" >&2
     exit 2
     ;;
 esac
