@@ -19,6 +19,11 @@
 #             one IOThread.  fio runs on the same 2 cores, so the client
 #             takes its share of the CPU on both sides alike.
 #   latency   p50/p99 completion latency (fio clat) of the headline runs
+#   server CPU  the daemon's user+system CPU time (all threads, from
+#             /proc/PID/stat) during the run divided by the requests fio
+#             completed: what a request costs the server, which the IOPS
+#             hide when fio (one thread per connection, same 2 cores) is
+#             the bottleneck
 #   syscalls  (-s, default on) server system calls per request: strace -c
 #             -f -p on the daemon in the main-loop configuration (every
 #             thread, every syscall including epoll_wait and futex; the
@@ -115,10 +120,18 @@ fio_run() {
 
 median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
-# measure NAME SIDE IOTHREADS JOBS: ROUNDS runs, results in $tmp/NAME.*
+# Server CPU time (user + system, all threads) in clock ticks.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+
+# measure NAME SIDE IOTHREADS JOBS: one run appended to $tmp/NAME.runs as
+# "iops p50_us p99_us ios server_cpu_us_per_request".
 measure() {
     start "$2" "$3"
-    fio_run "$4" "$tmp/$1.json" >>"$tmp/$1.runs"
+    t0=$(cpu_ticks "$pid")
+    set -- "$1" $(fio_run "$4" "$tmp/$1.json" 0)
+    t1=$(cpu_ticks "$pid")
+    echo "$2 $3 $4 $5 $(awk -v t="$((t1 - t0))" -v hz="$(getconf CLK_TCK)" -v n="$5" \
+        'BEGIN { printf "%.2f", t * 1e6 / hz / n }')" >>"$tmp/$1.runs"
     stop
 }
 
@@ -151,6 +164,9 @@ echo
 printf '%-44s %12s %12s %7s\n' "4k randread QD64 null, IOPS" mqblkd qsd ratio
 printf '%-44s %12.0f %12s %7s  (target >= 1.5)\n' "1 connection, main loop" "$hm" "$hq" "$r_head"
 printf '%-44s %12s %12s\n' "  latency p50 / p99 (us)" "$(col head_m 2)/$(col head_m 3)" "$(col head_q 2)/$(col head_q 3)"
+cm=$(col head_m 5) cq=$(col head_q 5)
+r_cpu=$(ratio "$cq" "$cm")
+printf '%-44s %12s %12s %7s  (qsd/mqblkd)\n' "  server CPU us per request" "$cm" "$cq" "$r_cpu"
 printf '%-44s %12.0f %12s %7s\n' "1 connection, one IOThread" "$h1" "aborts" "$(ratio "$h1" "$hq")"
 printf '%-44s %12s\n' "  latency p50 / p99 (us)" "$(col head1_m 2)/$(col head1_m 3)"
 echo
@@ -159,6 +175,7 @@ printf '%-44s %12.0f %12s\n' "  no IOThread (main loop)" "$s0" "$q0"
 printf '%-44s %12.0f %12s\n' "  one IOThread" "$s1" "aborts"
 printf '%-44s %12.0f %12s   per-conn/one = %s (target >= 1.6)\n' "  one IOThread per connection" "$s2" "aborts" "$r_seed"
 printf '%-44s %12s\n' "  latency p50 / p99 (us), per connection" "$(col seed2_m 2)/$(col seed2_m 3)"
+printf '%-44s %12s %12s\n' "  server CPU us per request: none/one/per-conn" "$(col seed0_m 5)/$(col seed1_m 5)/$(col seed2_m 5)" "$(col seed0_q 5)"
 
 if [ "$syscalls" = 1 ] && command -v strace >/dev/null; then
     echo
@@ -187,6 +204,7 @@ echo "bench.nbd name=headline mqblkd=$hm peer=qemu-storage-daemon peer_value=$hq
 echo "bench.nbd name=seed-per-connection mqblkd=$s2 peer=mqblkd-one-iothread peer_value=$s1 ratio=$r_seed target=1.6 ok=$(okay "$r_seed" 1.6)"
 echo "bench.nbd name=seed-main-loop mqblkd=$s0 peer=qemu-storage-daemon peer_value=$q0 ratio=$(ratio "$s0" "$q0") target=- ok=n/a"
 echo "bench.nbd name=one-iothread-1conn mqblkd=$h1 peer=qemu-storage-daemon-main-loop peer_value=$hq ratio=$(ratio "$h1" "$hq") target=- ok=n/a"
+echo "bench.nbd name=server-cpu-per-request mqblkd=$cm peer=qemu-storage-daemon peer_value=$cq ratio=$r_cpu target=- ok=n/a"
 if [ -n "${sys_mqblkd:-}" ]; then
     echo "bench.nbd name=server-syscalls-per-request mqblkd=$sys_mqblkd peer=qemu-storage-daemon peer_value=${sys_qsd:-missing} ratio=- target=- ok=n/a"
 fi
