@@ -10,7 +10,8 @@
 #               serves on and exits 0 on SIGTERM
 #   cli         mqblkd's own errors: bad options exit 2 with a message that
 #               names the problem (no daemon left running)
-#   sigterm     SIGTERM during a write load: exit 0, and every write that
+#   sigterm     SIGTERM during a write load: exit 0, the daemon calls
+#               fdatasync after the signal (strace), and every write that
 #               was acknowledged before (flushed or not) is in the file
 # A missing client program is a failure (ci/install-deps.sh installs them).
 set -eu
@@ -189,8 +190,14 @@ sigterm)
         --offset=32M --size=32M --iodepth=64 --time_based --runtime=30 \
         >/dev/null 2>&1 & f=$!
     sleep 0.5
+    # the flush at stop reaches the disk: watch for fdatasync from here on
+    need strace
+    strace -f -qq -e trace=fdatasync,fsync -o "$tmp/sync.log" -p "$pid" & st=$!
+    sleep 0.3
     stop_daemon
+    wait $st 2>/dev/null || true
     wait $f 2>/dev/null || true
+    grep -q 'fdatasync(\|fsync(' "$tmp/sync.log" || fail "no fdatasync after SIGTERM"
     head -c 16M "$tmp/disk.img" | cmp - "$tmp/src" || fail "flushed data lost"
     qemu-io -f raw -c 'read -P 0xa5 16M 1M' -c 'read -P 0x3c 17M 1M' \
         "$tmp/disk.img" >"$tmp/qio" 2>&1
