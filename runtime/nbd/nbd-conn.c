@@ -652,6 +652,14 @@ static void coroutine_fn conn_co_transmit(NBDConn *c)
     conn_batch_end(c);
 }
 
+/* Last use of @c in its thread: the main loop may free it from now on. */
+static void conn_finished_bh(void *opaque)
+{
+    NBDConn *c = opaque;
+
+    aio_bh_schedule_oneshot(qemu_get_aio_context(), c->done, c->opaque);
+}
+
 static void coroutine_fn conn_co_main(void *opaque)
 {
     NBDConn *c = opaque;
@@ -667,8 +675,13 @@ static void coroutine_fn conn_co_main(void *opaque)
     close(c->fd);
     c->fd = -1;
     c->finished = true;
-    /* Last use of @c here: the main loop may free it once this runs. */
-    aio_bh_schedule_oneshot(qemu_get_aio_context(), c->done, c->opaque);
+    /*
+     * The last wake may have come from a callback of this thread that
+     * still uses @c when the coroutine returns to it (conn_break() walking
+     * the transmit queue): tell the main loop, which frees @c, only from a
+     * BH of this thread, after that callback has returned.
+     */
+    aio_bh_schedule_oneshot(c->ctx, conn_finished_bh, c);
 }
 
 /* ---- fd handlers --------------------------------------------------------- */

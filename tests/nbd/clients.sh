@@ -24,7 +24,14 @@ uri="nbd+unix:///disk?socket=$sock"
 cd "$tmp"     # fio leaves verify state files in the working directory
 pid=
 
-fail() { echo "FAIL ($case): $*" >&2; exit 1; }
+fail() {
+    echo "FAIL ($case): $*" >&2
+    if [ -s "$tmp/daemon.log" ]; then
+        echo "--- mqblkd stderr:" >&2
+        head -c 20000 "$tmp/daemon.log" >&2
+    fi
+    exit 1
+}
 
 cleanup() {
     if [ -n "$pid" ]; then kill -9 "$pid" 2>/dev/null || true; fi
@@ -164,9 +171,10 @@ kill)
     for round in 1 2 3; do
         fio --name=k --ioengine=nbd --uri="$uri" --rw=randrw --bs=64k \
             --size=64M --iodepth=64 --numjobs=2 --thread --time_based --runtime=30 \
-            >/dev/null 2>&1 & f=$!
+            >"$tmp/fio-k" 2>&1 & f=$!
         sleep 0.5
-        kill -9 $f
+        kill -9 $f 2>/dev/null ||
+            fail "fio ended before it was killed: $(cat "$tmp/fio-k")"
         wait $f 2>/dev/null || true
         kill -0 "$pid" 2>/dev/null || fail "mqblkd died after a killed client"
     done
