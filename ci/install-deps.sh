@@ -36,6 +36,8 @@ jq
 qemu-utils
 libnbd-bin
 fio
+qemu-system-common
+strace
 "
 
 QEMU_PACKAGES="libglib2.0-dev flex bison"

@@ -346,6 +346,9 @@ bool polling_fn aio_poll(AioContext *ctx, bool blocking)
             timeout = compute_timeout(ctx);
         }
     }
+    /* The nodes on @ready stay allocated until they are dispatched, even
+     * when a BH below removes their handler: purge only afterwards. */
+    ctx->walking_handlers++;
     if (timeout != 0 || has_external_handlers(ctx)) {
         ctx->fdmon->wait(ctx, &ready, timeout);
     }
@@ -359,6 +362,9 @@ bool polling_fn aio_poll(AioContext *ctx, bool blocking)
     }
     progress |= aio_bh_poll(ctx);
     progress |= dispatch_ready(ctx, ready);
+    if (--ctx->walking_handlers == 0 && ctx->handlers_deleted) {
+        purge_deleted(ctx);
+    }
     progress |= aio_timers_run_expired(ctx);
 
     if (blocking && ctx->poll_max_ns) {

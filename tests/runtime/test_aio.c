@@ -99,6 +99,40 @@ static void *notify_thread(void *opaque)
     return NULL;
 }
 
+/* A BH that removes the read handler of the pipe in FdState @opaque. */
+static void remove_fd_handler_bh(void *opaque)
+{
+    FdState *s = opaque;
+
+    aio_set_fd_handler(s->ctx, s->fd, NULL, NULL, NULL, NULL, NULL);
+}
+
+/*
+ * A handler removed by a BH that runs in the same aio_poll() after the fd
+ * was found ready (BHs run between the wait and the fd dispatch): its
+ * callback must not run and its node must not be freed while it is still
+ * on the ready list (ASan saw a heap-use-after-free in dispatch_ready()).
+ */
+static void test_fd_handler_removed_by_bh(void **state)
+{
+    AioContext *ctx = new_ctx();
+    FdState rs = { .ctx = ctx };
+    int p[2];
+
+    (void)state;
+    assert_int_equal(pipe(p), 0);
+    rs.fd = p[0];
+    aio_set_fd_handler(ctx, p[0], fd_read_cb, NULL, NULL, NULL, &rs);
+    assert_int_equal(write(p[1], "x", 1), 1);
+    aio_bh_schedule_oneshot(ctx, remove_fd_handler_bh, &rs);
+    aio_poll(ctx, true);
+    assert_int_equal(rs.reads, 0);
+    assert_false(aio_poll(ctx, false));
+    close(p[0]);
+    close(p[1]);
+    aio_context_unref(ctx);
+}
+
 static void test_event_notifier(void **state)
 {
     AioContext *ctx = new_ctx();
@@ -400,6 +434,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fd_readiness),
+        cmocka_unit_test(test_fd_handler_removed_by_bh),
         cmocka_unit_test(test_event_notifier),
         cmocka_unit_test(test_timer_order_and_cancel),
         cmocka_unit_test(test_bh_from_threads),

@@ -1,0 +1,210 @@
+#!/bin/sh
+# ci/bench/nbd.sh [-p BUILD_DIR] [-r ROUNDS] [-t SECONDS] [-s]
+#
+# mqblkd against qemu-storage-daemon, both driven by the same fio command
+# (ioengine=nbd, 4k randread, iodepth 64 per connection, Unix socket) on a
+# 1 GiB null node (mqblk driver=null / QEMU driver=null-co, read-zeroes off
+# on both).  The two sides alternate inside every round; each figure is the
+# median over ROUNDS rounds (default 3) of SECONDS-long runs (default 3).
+#
+#   headline  1 connection served by the main loop on both sides (target
+#             >= 1.5); mqblkd with one IOThread is shown beside it.
+#             Debian's qemu-storage-daemon 7.2 cannot be measured with an
+#             IOThread: it aborts when a client of such an export
+#             disconnects (blockdev-nbd.c:62 assertion), and fio's nbd
+#             engine opens a probe connection and closes it before the run.
+#   seed      2 connections: no IOThread (main loop) / one IOThread / one
+#             IOThread per connection (mqblkd; qemu-storage-daemon in the
+#             main loop for reference).  Target: per-connection >= 1.6 x
+#             one IOThread.  fio runs on the same 2 cores, so the client
+#             takes its share of the CPU on both sides alike.
+#   latency   p50/p99 completion latency (fio clat) of the headline runs
+#   server CPU  the daemon's user+system CPU time (all threads, from
+#             /proc/PID/stat) during the run divided by the requests fio
+#             completed: what a request costs the server, which the IOPS
+#             hide when fio (one thread per connection, same 2 cores) is
+#             the bottleneck
+#   syscalls  (-s, default on) server system calls per request: strace -c
+#             -f -p on the daemon in the main-loop configuration (every
+#             thread, every syscall including epoll_wait and futex; the
+#             connection set-up is in the count too) during one run,
+#             divided by the requests fio completed in that run.  strace
+#             slows the server, so that run's IOPS is not reported.
+#
+# Output: a table, then machine-readable lines:
+#   bench.nbd name=N mqblkd=X peer=qemu-storage-daemon peer_value=Y ratio=R target=T ok=yes|no|n/a
+set -eu
+root=$(cd "$(dirname "$0")/../.." && pwd)
+build=$root/build
+rounds=3
+secs=3
+syscalls=1
+while getopts p:r:t:s opt; do
+    case $opt in
+    p) build=$OPTARG ;;
+    r) rounds=$OPTARG ;;
+    t) secs=$OPTARG ;;
+    s) syscalls=0 ;;
+    *) echo "usage: $0 [-p BUILD_DIR] [-r ROUNDS] [-t SECONDS] [-s]" >&2; exit 2 ;;
+    esac
+done
+mqblkd=$build/runtime/tools/mqblkd
+[ -x "$mqblkd" ] || { echo "$mqblkd: not built" >&2; exit 2; }
+qsd=${QSD-$(command -v qemu-storage-daemon || true)}
+for t in fio jq; do
+    command -v $t >/dev/null || { echo "$t missing (ci/install-deps.sh)" >&2; exit 2; }
+done
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/mqblkd-bench-XXXXXX")
+sock=$tmp/nbd.sock
+pid=
+cleanup() {
+    if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+wait_socket() {
+    i=0
+    while [ ! -S "$sock" ]; do
+        i=$((i + 1))
+        if [ $i -gt 500 ] || ! kill -0 "$pid" 2>/dev/null; then
+            echo "server did not start: $(cat "$tmp/server.log")" >&2; exit 1
+        fi
+        sleep 0.01
+    done
+    # The socket file exists before the export does; no probe connection
+    # (see the qemu-storage-daemon note above).
+    sleep 0.3
+}
+
+# start SIDE IOTHREADS [WRAPPER...]: mqblkd or qsd with IOTHREADS (0: main
+# loop; qsd supports 0 and 1).
+start() {
+    side=$1 n=$2
+    shift 2
+    rm -f "$sock"
+    if [ "$side" = mqblkd ]; then
+        "$@" "$mqblkd" --blockdev driver=null,node-name=n0,size=1G,read-zeroes=off \
+            --export "nbd,node=n0,name=disk,unix=$sock,iothreads=$n" \
+            2>"$tmp/server.log" &
+    else
+        io=
+        if [ "$n" = 1 ]; then io=",iothread=io0"; fi
+        "$@" "$qsd" --object iothread,id=io0 \
+            --blockdev driver=null-co,node-name=n0,size=1073741824,read-zeroes=off \
+            --nbd-server "addr.type=unix,addr.path=$sock" \
+            --export "type=nbd,id=e0,node-name=n0,name=disk$io" \
+            2>"$tmp/server.log" &
+    fi
+    pid=$!
+    wait_socket
+}
+
+stop() {
+    kill -TERM "$pid"
+    wait "$pid" 2>/dev/null || true
+    pid=
+}
+
+# fio_run JOBS OUT [RAMP]: one run; prints "iops p50_us p99_us ios".
+fio_run() {
+    fio --name=r --ioengine=nbd --uri="nbd+unix:///disk?socket=$sock" \
+        --rw=randread --bs=4k --iodepth=64 --numjobs="$1" --thread \
+        --group_reporting --time_based --runtime="$secs" --ramp_time="${3:-0.5}" \
+        --size=1G --output-format=json >"$2" 2>"$2.err" ||
+        { echo "fio failed: $(cat "$2.err")" >&2; exit 1; }
+    # the nbd engine prints a line before the JSON
+    sed -n '/^{/,$p' "$2" | jq -r '.jobs[0].read | "\(.iops) \(.clat_ns.percentile["50.000000"] / 1000) \(.clat_ns.percentile["99.000000"] / 1000) \(.total_ios)"'
+}
+
+median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+# Server CPU time (user + system, all threads) in clock ticks.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+
+# measure NAME SIDE IOTHREADS JOBS: one run appended to $tmp/NAME.runs as
+# "iops p50_us p99_us ios server_cpu_us_per_request".
+measure() {
+    start "$2" "$3"
+    t0=$(cpu_ticks "$pid")
+    set -- "$1" $(fio_run "$4" "$tmp/$1.json" 0)
+    t1=$(cpu_ticks "$pid")
+    echo "$2 $3 $4 $5 $(awk -v t="$((t1 - t0))" -v hz="$(getconf CLK_TCK)" -v n="$5" \
+        'BEGIN { printf "%.2f", t * 1e6 / hz / n }')" >>"$tmp/$1.runs"
+    stop
+}
+
+configs="head_m:mqblkd:0:1 head_q:qsd:0:1 head1_m:mqblkd:1:1
+seed0_m:mqblkd:0:2 seed1_m:mqblkd:1:2 seed2_m:mqblkd:2:2 seed0_q:qsd:0:2"
+for r in $(seq "$rounds"); do
+    for c in $configs; do
+        IFS=: read -r name side n jobs <<EOF
+$c
+EOF
+        if [ "$side" = qsd ] && [ -z "$qsd" ]; then continue; fi
+        measure "$name" "$side" "$n" "$jobs"
+    done
+done
+
+col() { [ -s "$tmp/$1.runs" ] && awk -v k="$2" '{ print $k }' "$tmp/$1.runs" | median || echo missing; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "missing" || b == "missing" || b == 0) print "n/a"; else printf "%.2f", a / b }'; }
+okay() { awk -v r="$1" -v t="$2" 'BEGIN { if (r == "n/a") print "n/a"; else print (r >= t) ? "yes" : "no" }'; }
+
+hm=$(col head_m 1) hq=$(col head_q 1)
+r_head=$(ratio "$hm" "$hq")
+s0=$(col seed0_m 1) s1=$(col seed1_m 1) s2=$(col seed2_m 1)
+q0=$(col seed0_q 1) h1=$(col head1_m 1)
+r_seed=$(ratio "$s2" "$s1")
+
+echo "mqblkd: $("$mqblkd" --help >/dev/null 2>&1 && git -C "$root" describe --always --dirty 2>/dev/null || echo unknown)"
+echo "qemu-storage-daemon: $([ -n "$qsd" ] && "$qsd" --version | head -1 || echo missing)"
+echo "fio: $(fio --version); cpus: $(nproc); rounds: $rounds x ${secs}s; medians"
+echo
+printf '%-44s %12s %12s %7s\n' "4k randread QD64 null, IOPS" mqblkd qsd ratio
+printf '%-44s %12.0f %12s %7s  (target >= 1.5)\n' "1 connection, main loop" "$hm" "$hq" "$r_head"
+printf '%-44s %12s %12s\n' "  latency p50 / p99 (us)" "$(col head_m 2)/$(col head_m 3)" "$(col head_q 2)/$(col head_q 3)"
+cm=$(col head_m 5) cq=$(col head_q 5)
+r_cpu=$(ratio "$cq" "$cm")
+printf '%-44s %12s %12s %7s  (qsd/mqblkd)\n' "  server CPU us per request" "$cm" "$cq" "$r_cpu"
+printf '%-44s %12.0f %12s %7s\n' "1 connection, one IOThread" "$h1" "aborts" "$(ratio "$h1" "$hq")"
+printf '%-44s %12s\n' "  latency p50 / p99 (us)" "$(col head1_m 2)/$(col head1_m 3)"
+echo
+printf '%-44s %12s %12s\n' "2 connections (seed table), IOPS" mqblkd qsd
+printf '%-44s %12.0f %12s\n' "  no IOThread (main loop)" "$s0" "$q0"
+printf '%-44s %12.0f %12s\n' "  one IOThread" "$s1" "aborts"
+printf '%-44s %12.0f %12s   per-conn/one = %s (target >= 1.6)\n' "  one IOThread per connection" "$s2" "aborts" "$r_seed"
+printf '%-44s %12s\n' "  latency p50 / p99 (us), per connection" "$(col seed2_m 2)/$(col seed2_m 3)"
+printf '%-44s %12s %12s\n' "  server CPU us per request: none/one/per-conn" "$(col seed0_m 5)/$(col seed1_m 5)/$(col seed2_m 5)" "$(col seed0_q 5)"
+
+if [ "$syscalls" = 1 ] && command -v strace >/dev/null; then
+    echo
+    for side in mqblkd qsd; do
+        if [ "$side" = qsd ] && [ -z "$qsd" ]; then continue; fi
+        start "$side" 0
+        strace -f -c -o "$tmp/strace.$side" -p "$pid" 2>/dev/null & st=$!
+        sleep 0.5       # let strace attach to every thread
+        # no ramp time: every request fio counts is one strace saw
+        set -- $(fio_run 1 "$tmp/strace.$side.json" 0)
+        ios=$4
+        kill -INT $st
+        wait $st || true
+        stop
+        calls=$(awk '$NF == "total" { print $4 }' "$tmp/strace.$side")
+        per=$(awk -v c="$calls" -v n="$ios" 'BEGIN { printf "%.3f", c / n }')
+        printf '%-44s %12s\n' "server syscalls per request ($side)" "$per"
+        eval "sys_$side=$per"
+        top=$(sort -k4 -n -r "$tmp/strace.$side" | awk 'NF >= 5 && $4 ~ /^[0-9]+$/ && $NF != "total" { printf "%s=%s ", $NF, $4 }' | head -c 200)
+        echo "    largest: $top"
+    done
+fi
+
+echo
+echo "bench.nbd name=headline mqblkd=$hm peer=qemu-storage-daemon peer_value=$hq ratio=$r_head target=1.5 ok=$(okay "$r_head" 1.5)"
+echo "bench.nbd name=seed-per-connection mqblkd=$s2 peer=mqblkd-one-iothread peer_value=$s1 ratio=$r_seed target=1.6 ok=$(okay "$r_seed" 1.6)"
+echo "bench.nbd name=seed-main-loop mqblkd=$s0 peer=qemu-storage-daemon peer_value=$q0 ratio=$(ratio "$s0" "$q0") target=- ok=n/a"
+echo "bench.nbd name=one-iothread-1conn mqblkd=$h1 peer=qemu-storage-daemon-main-loop peer_value=$hq ratio=$(ratio "$h1" "$hq") target=- ok=n/a"
+echo "bench.nbd name=server-cpu-per-request mqblkd=$cm peer=qemu-storage-daemon peer_value=$cq ratio=$r_cpu target=- ok=n/a"
+if [ -n "${sys_mqblkd:-}" ]; then
+    echo "bench.nbd name=server-syscalls-per-request mqblkd=$sys_mqblkd peer=qemu-storage-daemon peer_value=${sys_qsd:-missing} ratio=- target=- ok=n/a"
+fi
