@@ -81,35 +81,38 @@ static void coroutine_fn delay(VolcacheState *s)
     }
 }
 
+/* Reads see the cache; writes land there and mark their sectors dirty. */
+static int coroutine_fn transfer(VolcacheState *s, int64_t offset, int64_t bytes,
+                                 QEMUIOVector *qiov, bool write)
+{
+    delay(s);
+    pthread_mutex_lock(&s->lock);
+    if (write) {
+        qemu_iovec_to_buf(qiov, 0, s->cache + offset, (size_t)bytes);
+        memset(s->dirty + offset / SECTOR, 1, (size_t)(bytes / SECTOR));
+    } else {
+        qemu_iovec_from_buf(qiov, 0, s->cache + offset, (size_t)bytes);
+    }
+    pthread_mutex_unlock(&s->lock);
+    return 0;
+}
+
 static int coroutine_fn GRAPH_RDLOCK
 volcache_co_preadv(BlockDriverState *bs, int64_t offset, int64_t bytes,
                    QEMUIOVector *qiov, BdrvRequestFlags flags)
 {
-    VolcacheState *s = bs->opaque;
-
     (void)flags;
     IO_CODE();
-    delay(s);
-    pthread_mutex_lock(&s->lock);
-    qemu_iovec_from_buf(qiov, 0, s->cache + offset, (size_t)bytes);
-    pthread_mutex_unlock(&s->lock);
-    return 0;
+    return transfer(bs->opaque, offset, bytes, qiov, false);
 }
 
 static int coroutine_fn GRAPH_RDLOCK
 volcache_co_pwritev(BlockDriverState *bs, int64_t offset, int64_t bytes,
                     QEMUIOVector *qiov, BdrvRequestFlags flags)
 {
-    VolcacheState *s = bs->opaque;
-
     (void)flags;
     IO_CODE();
-    delay(s);
-    pthread_mutex_lock(&s->lock);
-    qemu_iovec_to_buf(qiov, 0, s->cache + offset, (size_t)bytes);
-    memset(s->dirty + offset / SECTOR, 1, (size_t)(bytes / SECTOR));
-    pthread_mutex_unlock(&s->lock);
-    return 0;
+    return transfer(bs->opaque, offset, bytes, qiov, true);
 }
 
 static int coroutine_fn GRAPH_RDLOCK volcache_co_flush(BlockDriverState *bs)
