@@ -40,16 +40,16 @@ export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1}
 
 step "unit tests under ASan+UBSan"
 ctest --test-dir "$ASAN_BUILD" -L unit -j "$JOBS" --output-on-failure --no-tests=error
-./ci/skips.sh "$ASAN_BUILD" sanitizer
+./ci/skips.sh "$ASAN_BUILD"
 
 if ctest --test-dir "$TSAN_BUILD" -N -L tsan | grep -q 'Total Tests: [1-9]'; then
     step "runtime tests under TSan"
     ctest --test-dir "$TSAN_BUILD" -L tsan -j "$JOBS" --output-on-failure
-    ./ci/skips.sh "$TSAN_BUILD" sanitizer
+    ./ci/skips.sh "$TSAN_BUILD"
 else
     step "TSan: no tests labelled tsan yet"
 fi
 
 step "all tests"
 ctest --test-dir "$BUILD" -j "$JOBS" --output-on-failure --no-tests=error
-./ci/skips.sh "$BUILD" plain
+./ci/skips.sh "$BUILD"

@@ -43,16 +43,5 @@ int main(int argc, char **argv)
 #else
     printf("%s no\n", rt_skip_names[RT_SKIP_ARCH]);
 #endif
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-    printf("%s no\n", rt_skip_names[RT_SKIP_SANITIZER]);
-#elif defined(__has_feature)
-# if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-    printf("%s no\n", rt_skip_names[RT_SKIP_SANITIZER]);
-# else
-    printf("%s yes\n", rt_skip_names[RT_SKIP_SANITIZER]);
-# endif
-#else
-    printf("%s yes\n", rt_skip_names[RT_SKIP_SANITIZER]);
-#endif
     return 0;
 }
