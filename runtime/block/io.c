@@ -47,6 +47,8 @@ void bdrv_request_gate_init(BlockDriverState *bs)
     qemu_co_mutex_init(&g->exclusive_lock);
     qemu_mutex_init(&g->lock);
     qemu_co_queue_init(&g->waiters);
+    g->n_waiting = 0;
+    g->admitting = 0;
     g->holder_waiting = NULL;
 }
 
@@ -79,7 +81,8 @@ static void gate_wake_holder(BdrvRequestGate *g)
     Coroutine *co = NULL;
 
     qemu_mutex_lock(&g->lock);
-    if (g->holder_waiting && thread_counter_sum(&g->in_flight) == 0) {
+    if (g->holder_waiting && thread_counter_sum(&g->in_flight) == 0 &&
+        g->admitting == 0) {
         co = g->holder_waiting;
         g->holder_waiting = NULL;
     }
@@ -100,7 +103,12 @@ static void gate_leave(BlockDriverState *bs)
     gate_kick_drain(bs);
 }
 
-/* Count the calling request in @bs; wait while an exclusive holder runs. */
+/*
+ * Count the calling request in @bs; wait while an exclusive holder runs.
+ * A request that waited is admitted by the holder's end: it enters even if
+ * the next holder already took the gate, and that holder waits for it --
+ * a request issued before a barrier runs before the barrier.
+ */
 static void coroutine_fn gate_enter(BlockDriverState *bs)
 {
     BdrvRequestGate *g = &bs->gate;
@@ -110,7 +118,14 @@ static void coroutine_fn gate_enter(BlockDriverState *bs)
         gate_leave(bs);
         qemu_mutex_lock(&g->lock);
         if (__atomic_load_n(&g->exclusive, __ATOMIC_SEQ_CST)) {
+            g->n_waiting++;
             qemu_co_queue_wait_qemu_mutex(&g->waiters, &g->lock);
+            /* Admitted: counted before the admission is given back, so a
+             * holder never sees neither. */
+            thread_counter_add(&g->in_flight, 1);
+            g->admitting--;
+            qemu_mutex_unlock(&g->lock);
+            return;
         }
         qemu_mutex_unlock(&g->lock);
         thread_counter_add(&g->in_flight, 1);
@@ -130,7 +145,7 @@ static void coroutine_fn gate_exclusive_begin(BlockDriverState *bs)
     qemu_co_mutex_lock(&bs->gate.exclusive_lock);
     __atomic_store_n(&g->exclusive, true, __ATOMIC_SEQ_CST);
     qemu_mutex_lock(&g->lock);
-    while (thread_counter_sum(&g->in_flight) > 0) {
+    while (thread_counter_sum(&g->in_flight) > 0 || g->admitting > 0) {
         g->holder_waiting = qemu_coroutine_self();
         qemu_mutex_unlock(&g->lock);
         qemu_coroutine_yield();
@@ -148,6 +163,8 @@ static void coroutine_fn gate_exclusive_end(BlockDriverState *bs)
     thread_counter_add(&g->in_flight, -1);
     qemu_mutex_lock(&g->lock);
     __atomic_store_n(&g->exclusive, false, __ATOMIC_SEQ_CST);
+    g->admitting += g->n_waiting;
+    g->n_waiting = 0;
     qemu_co_queue_restart_all(&g->waiters);
     qemu_mutex_unlock(&g->lock);
     qemu_co_mutex_unlock(&bs->gate.exclusive_lock);

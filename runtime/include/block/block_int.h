@@ -62,9 +62,12 @@ typedef struct BdrvRequestGate {
     ThreadCounter in_flight;
     bool exclusive;             /* atomic; set by the holder */
     CoMutex exclusive_lock;     /* serialises exclusive holders */
-    QemuMutex lock;             /* protects the two fields below */
+    QemuMutex lock;             /* protects the fields below */
     CoQueue waiters;            /* requests waiting for the holder */
-    Coroutine *holder_waiting;  /* holder waiting for in_flight == 0 */
+    int n_waiting;              /* on @waiters */
+    int admitting;              /* woken by a holder's end, not yet counted */
+    Coroutine *holder_waiting;  /* holder waiting for in_flight == 0 and
+                                 * admitting == 0 */
 } BdrvRequestGate;
 
 struct BlockDriverState {
