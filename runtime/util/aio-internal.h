@@ -96,6 +96,7 @@ struct AioContext {
 
     QemuMutex timer_lock;
     QEMUTimer *timers;              /* timer_lock: sorted by expire_ns */
+    QEMUTimer *timers_last;         /* timer_lock: the list's last timer */
     int64_t timers_first_ns;        /* atomic: expiry of timers, INT64_MAX if none */
 
     int64_t poll_max_ns;            /* home thread: busy-poll settings */

@@ -4,11 +4,14 @@
  * Each context keeps its armed timers in one list sorted by expiry (ties in
  * arming order) under ctx->timer_lock, so any thread may arm or disarm a
  * timer; aio_poll() sleeps until the first expiry and runs expired
- * callbacks with the lock dropped.
+ * callbacks with the lock dropped.  A timer armed for "now + delay" with
+ * one delay for all (a sleep per request) expires after every other: the
+ * list keeps its last timer, so that case appends without a walk.
  */
 #include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <time.h>
 
 #include "qemu/atomic.h"
@@ -61,6 +64,10 @@ static void timer_del_locked(AioContext *ctx, QEMUTimer *t)
     while (*link) {
         if (*link == t) {
             *link = t->next;
+            if (ctx->timers_last == t) {
+                ctx->timers_last = link == &ctx->timers ? NULL :
+                    (QEMUTimer *)((char *)link - offsetof(QEMUTimer, next));
+            }
             break;
         }
         link = &(*link)->next;
@@ -80,13 +87,20 @@ void timer_mod_ns(QEMUTimer *t, int64_t expire_ns)
     }
     qemu_mutex_lock(&ctx->timer_lock);
     timer_del_locked(ctx, t);
-    link = &ctx->timers;
-    while (*link && (*link)->expire_ns <= expire_ns) {
-        link = &(*link)->next;
+    if (ctx->timers_last && ctx->timers_last->expire_ns <= expire_ns) {
+        link = &ctx->timers_last->next;         /* the common case: last */
+    } else {
+        link = &ctx->timers;
+        while (*link && (*link)->expire_ns <= expire_ns) {
+            link = &(*link)->next;
+        }
     }
     t->expire_ns = expire_ns;
     t->next = *link;
     *link = t;
+    if (!t->next) {
+        ctx->timers_last = t;
+    }
     first = ctx->timers == t;
     timers_publish(ctx);
     qemu_mutex_unlock(&ctx->timer_lock);
@@ -128,6 +142,7 @@ void aio_timers_init(AioContext *ctx)
 {
     qemu_mutex_init(&ctx->timer_lock);
     ctx->timers = NULL;
+    ctx->timers_last = NULL;
     ctx->timers_first_ns = INT64_MAX;
 }
 
@@ -141,6 +156,7 @@ void aio_timers_cleanup(AioContext *ctx)
         t->next = NULL;
         t->expire_ns = -1;
     }
+    ctx->timers_last = NULL;
     qemu_mutex_unlock(&ctx->timer_lock);
     qemu_mutex_destroy(&ctx->timer_lock);
 }
@@ -177,6 +193,9 @@ bool aio_timers_run_expired(AioContext *ctx)
             return progress;
         }
         ctx->timers = t->next;
+        if (ctx->timers_last == t) {
+            ctx->timers_last = NULL;
+        }
         t->next = NULL;
         t->expire_ns = -1;
         timers_publish(ctx);

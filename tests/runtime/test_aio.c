@@ -201,6 +201,54 @@ static void test_timer_order_and_cancel(void **state)
     aio_context_unref(ctx);
 }
 
+/*
+ * The list keeps its last timer so that the usual "now + same delay" arm
+ * appends without a walk: deleting the last timer, re-arming it earlier or
+ * later, and expiring the whole list must all keep that pointer right.
+ */
+static void test_timer_last_pointer(void **state)
+{
+    AioContext *ctx = new_ctx();
+    int64_t now = qemu_clock_get_ns();
+    QEMUTimer *t[6];
+
+    (void)state;
+    timer_log_len = 0;
+    for (int i = 0; i < 6; i++) {
+        t[i] = aio_timer_new(ctx, timer_cb, (void *)(intptr_t)i);
+    }
+    timer_mod_ns(t[0], now + 1000000);
+    timer_mod_ns(t[1], now + 2000000);
+    timer_mod_ns(t[2], now + 3000000);              /* last */
+    timer_del(t[2]);                                /* last is t[1] again */
+    timer_mod_ns(t[3], now + 2500000);              /* appended after t[1] */
+    timer_mod_ns(t[1], now + 4000000);              /* moved to the end */
+    timer_mod_ns(t[4], now + 4000000);              /* tie: after t[1] */
+    timer_mod_ns(t[5], now + 500000);               /* first */
+    while (timer_log_len < 5) {
+        aio_poll(ctx, true);
+    }
+    assert_int_equal(timer_log[0], 5);
+    assert_int_equal(timer_log[1], 0);
+    assert_int_equal(timer_log[2], 3);
+    assert_int_equal(timer_log[3], 1);
+    assert_int_equal(timer_log[4], 4);
+    /* The list ran empty: arming again must not follow a stale last. */
+    timer_log_len = 0;
+    now = qemu_clock_get_ns();
+    timer_mod_ns(t[2], now + 200000);
+    timer_mod_ns(t[0], now + 100000);
+    while (timer_log_len < 2) {
+        aio_poll(ctx, true);
+    }
+    assert_int_equal(timer_log[0], 0);
+    assert_int_equal(timer_log[1], 2);
+    for (int i = 0; i < 6; i++) {
+        timer_free(t[i]);
+    }
+    aio_context_unref(ctx);
+}
+
 /* ---- bottom halves --------------------------------------------------------- */
 
 enum { BH_THREADS = 4, BHS_PER_THREAD = 200 };
@@ -437,6 +485,7 @@ int main(void)
         cmocka_unit_test(test_fd_handler_removed_by_bh),
         cmocka_unit_test(test_event_notifier),
         cmocka_unit_test(test_timer_order_and_cancel),
+        cmocka_unit_test(test_timer_last_pointer),
         cmocka_unit_test(test_bh_from_threads),
         cmocka_unit_test(test_bh_schedule_twice_runs_once),
         cmocka_unit_test(test_bh_delete_scheduled),
