@@ -1,0 +1,202 @@
+#!/bin/sh
+# ci/mutate-analyzer.sh [--max N] [--seed S] [--list] [--keep] [-j N]
+#
+# Mutation check of the analyzer itself: generic, pattern-based mutation
+# operators over analyzers/core/rules/*.c and analyzers/extract/*.c, each
+# mutant rebuilt (blkcheck only, in a scratch copy of the tree) and run over
+# the whole corpus with tests/corpus/run-case.sh.  A mutant is killed only
+# when a corpus case fails: an expected finding missing at its expected
+# line, or a finding where none is expected (run-case.sh compares
+# `// expect:` markers by file, line and rule).  A mutant that does not
+# compile is "stillborn" and not counted.  Prints `killed/viable = N%`.
+#
+# Operators (applied to code, not to comments or strings; one edit per
+# mutant; found by pattern, never by line number, so the sources may change
+# under the script):
+#   eq-ne     `==` <-> `!=`
+#   lt-ge     ` < ` <-> ` >= `, ` > ` <-> ` <= `
+#   and-or    `&&` <-> `||`
+#   neg-if    `if (C)` -> `if (!(C))`
+#   drop-push a statement line calling a function whose name says it adds
+#             to the graph (push, add, append, edge, call, label, set_) -> `;`
+#   ret-early `return X;` inside a loop -> `break;`-free early `return X;`
+#             is not generated: the type of X is unknown to a pattern
+#
+# --max N samples N mutants (default: all), --seed S fixes the sample,
+# --list prints the mutants without running them.  Slow (a rebuild and the
+# whole corpus per mutant): not part of `make check`.
+#
+# Exit: 0 kill rate >= MUTATE_MIN_RATE (default 90); 1 below it, or the
+# unmutated corpus fails; 2 usage or set-up error.
+set -u
+LC_ALL=C; export LC_ALL
+root=$(cd "$(dirname "$0")/.." && pwd)
+max=0 seed=1 list=0 keep=0 jobs=2
+while [ $# -gt 0 ]; do
+    case $1 in
+    --max) max=$2; shift 2 ;;
+    --seed) seed=$2; shift 2 ;;
+    --list) list=1; shift ;;
+    --keep) keep=1; shift ;;
+    -j) jobs=$2; shift 2 ;;
+    -h|--help) sed -n '2,31p' "$0"; exit 0 ;;
+    *) echo "mutate-analyzer.sh: unknown argument $1" >&2; exit 2 ;;
+    esac
+done
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/bc-mutate-analyzer-XXXXXX")
+[ $keep = 1 ] || trap 'rm -rf "$tmp"' EXIT
+src=$tmp/src build=$tmp/build
+
+# The mutants: "ID<TAB>FILE<TAB>OFFSET<TAB>OLD<TAB>NEW<TAB>OPERATOR<TAB>LINE".
+enumerate() {
+    python3 - "$root" <<'PY'
+import glob, os, re, sys
+root = sys.argv[1]
+files = sorted(glob.glob(os.path.join(root, "analyzers/core/rules/*.c")) +
+               glob.glob(os.path.join(root, "analyzers/extract/*.c")))
+
+def code_mask(text):
+    """True for characters of code (not comments, strings, char literals,
+    preprocessor lines)."""
+    mask = [True] * len(text)
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if text.startswith("//", i) or (c == "#" and (i == 0 or text[i-1] == "\n")):
+            j = text.find("\n", i)
+            j = n if j < 0 else j
+            while c == "#" and j > 0 and text[j-1] == "\\" and j < n:
+                j = text.find("\n", j + 1); j = n if j < 0 else j
+            for k in range(i, j): mask[k] = False
+            i = j
+        elif text.startswith("/*", i):
+            j = text.find("*/", i + 2); j = n if j < 0 else j + 2
+            for k in range(i, j): mask[k] = False
+            i = j
+        elif c in "\"'":
+            j = i + 1
+            while j < n and text[j] != c:
+                j += 2 if text[j] == "\\" else 1
+            for k in range(i, min(j + 1, n)): mask[k] = False
+            i = j + 1
+        else:
+            i += 1
+    return mask
+
+swaps = [("eq-ne", "==", "!="), ("eq-ne", "!=", "=="),
+         ("and-or", "&&", "||"), ("and-or", "||", "&&"),
+         ("lt-ge", " < ", " >= "), ("lt-ge", " >= ", " < "),
+         ("lt-ge", " > ", " <= "), ("lt-ge", " <= ", " > ")]
+push_re = re.compile(r"^[ \t]+(?:\(void\))?[A-Za-z_][A-Za-z0-9_]*(?:push|add|append|edge|call|label|set_)[A-Za-z0-9_]*\([^;{}\n]*\);[ \t]*$",
+                     re.M)
+mid = 0
+for path in files:
+    text = open(path).read()
+    mask = code_mask(text)
+    rel = os.path.relpath(path, root)
+    def emit(off, old, new, op):
+        global mid
+        mid += 1
+        line = text.count("\n", 0, off) + 1
+        print("%d\t%s\t%d\t%s\t%s\t%s\t%d" % (mid, rel, off, old, new, op, line))
+    for op, old, new in swaps:
+        for m in re.finditer(re.escape(old), text):
+            if all(mask[m.start():m.end()]):
+                emit(m.start(), old, new, op)
+    for m in re.finditer(r"\bif \(", text):
+        if not mask[m.start()]:
+            continue
+        # the balanced condition
+        depth, j = 0, m.end() - 1
+        while j < len(text):
+            if text[j] == "(": depth += 1
+            elif text[j] == ")":
+                depth -= 1
+                if depth == 0: break
+            j += 1
+        cond = text[m.end():j]
+        if "\n" in cond or "\t" in cond:
+            continue
+        emit(m.start(), "if (" + cond + ")", "if (!(" + cond + "))", "neg-if")
+    for m in push_re.finditer(text):
+        if mask[m.start() + len(m.group(0)) - len(m.group(0).lstrip())]:
+            stmt = m.group(0)
+            emit(m.start(), stmt, re.match(r"^[ \t]*", stmt).group(0) + ";", "drop-push")
+PY
+}
+
+# apply ID: edit the scratch copy (and restore with `git checkout`-free copy).
+apply() {
+    python3 - "$src" "$1" "$2" "$3" "$4" <<'PY'
+import sys
+src, rel, off, old, new = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5]
+p = src + "/" + rel
+t = open(p).read()
+if t[off:off + len(old)] != old:
+    sys.exit("mutant no longer applies")
+open(p, "w").write(t[:off] + new + t[off + len(old):])
+PY
+}
+
+enumerate > "$tmp/all" || exit 2
+total=$(wc -l < "$tmp/all")
+if [ "$max" -gt 0 ] && [ "$max" -lt "$total" ]; then
+    awk -v s="$seed" 'BEGIN { srand(s) } { print rand() "\t" $0 }' "$tmp/all" |
+        sort -g | cut -f2- | head -n "$max" | sort -n > "$tmp/mutants"
+else
+    cp "$tmp/all" "$tmp/mutants"
+fi
+echo "mutants: $(wc -l < "$tmp/mutants") of $total"
+if [ $list = 1 ]; then
+    awk -F'\t' '{ printf "%s %s:%s %s: %s -> %s\n", $1, $2, $7, $6, $4, $5 }' "$tmp/mutants"
+    exit 0
+fi
+
+# Scratch copy of the tracked files and a build of blkcheck alone.
+mkdir -p "$src"
+(cd "$root" && git ls-files -z | xargs -0 tar cf - 2>/dev/null) | tar xf - -C "$src" || exit 2
+python=$("$root"/ci/install-deps.sh --print-python)
+cmake -S "$src" -B "$build" -G Ninja -DBLKCHECK_PYTHON="$python" >/dev/null || exit 2
+cmake --build "$build" -j "$jobs" --target blkcheck >/dev/null || exit 2
+bc=$build/analyzers/cli/blkcheck
+
+cases=$(find "$src/corpus" -mindepth 1 -maxdepth 1 \( -name '*.c' -o -type d \) ! -name include | sort)
+# run_corpus: 0 when every case passes; stops at the first failing case.
+run_corpus() {
+    for c in $cases; do
+        "$src/tests/corpus/run-case.sh" "$bc" "$src" "$c" > "$tmp/case.out" 2>&1 ||
+            { echo "$(basename "$c")"; return 1; }
+    done
+    return 0
+}
+if ! run_corpus > "$tmp/base"; then
+    echo "the unmutated corpus fails ($(cat "$tmp/base")): fix that first" >&2
+    exit 1
+fi
+
+killed=0 viable=0 stillborn=0
+while IFS="$(printf '\t')" read -r id rel off old new op line; do
+    cp "$src/$rel" "$tmp/orig"
+    if ! apply "$rel" "$off" "$old" "$new"; then
+        continue
+    fi
+    if ! cmake --build "$build" -j "$jobs" --target blkcheck >/dev/null 2>&1; then
+        stillborn=$((stillborn + 1)); result=stillborn
+    else
+        viable=$((viable + 1))
+        if by=$(run_corpus); then
+            result=SURVIVED
+        else
+            killed=$((killed + 1)); result="killed by $by"
+        fi
+    fi
+    cp "$tmp/orig" "$src/$rel"
+    printf '%-5s %-10s %s:%s  %s\n' "$id" "$op" "$rel" "$line" "$result"
+done < "$tmp/mutants"
+cmake --build "$build" -j "$jobs" --target blkcheck >/dev/null 2>&1
+
+rate=0
+[ "$viable" -eq 0 ] || rate=$((100 * killed / viable))
+echo "killed/viable = $killed/$viable = $rate% ($stillborn stillborn)"
+[ "$viable" -gt 0 ] && [ "$rate" -ge "${MUTATE_MIN_RATE:-90}" ]
