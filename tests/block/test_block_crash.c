@@ -48,6 +48,7 @@
 #include <time.h>
 
 #include "rt-test.h"
+#include "block-test.h"
 #include "rt-skip.h"
 #include "block/aio-wait.h"
 #include "block/block_int.h"
@@ -74,14 +75,6 @@ typedef struct RecHeader {
 
 /* ---- block format ------------------------------------------------------------ */
 
-static uint64_t mix64(uint64_t x)
-{
-    x += 0x9e3779b97f4a7c15ULL;
-    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-    return x ^ (x >> 31);
-}
-
 /* FNV-1a over @len bytes. */
 static uint64_t checksum(const uint8_t *p, size_t len)
 {
@@ -103,7 +96,7 @@ static void fill_block(uint8_t *buf, uint64_t seq)
     w[1] = seq;
     w[2] = seq - 1;
     for (size_t i = 3; i < last; i++) {
-        w[i] = mix64(seq * 0x10000 + i);
+        w[i] = bt_mix64(seq * 0x10000 + i);
     }
     w[last] = checksum(buf, last * 8);
 }
@@ -325,12 +318,6 @@ static bool parent_read(Parent *p, int fd, int timeout_ms)
     return true;
 }
 
-static uint64_t rnd(uint64_t *state)
-{
-    *state = mix64(*state);
-    return *state;
-}
-
 /* Verify the file after the child's death; returns damaged blocks. */
 static int verify_file(const char *path, const Parent *p, int *flushed_blocks,
                        int *intact_blocks)
@@ -400,7 +387,7 @@ static bool crash_round(const char *aio, uint64_t *rng)
     char path[256], opts[512], fdstr[16], errpath[300];
     const char *dir = getenv("TMPDIR");
     Parent p = { .flushed = calloc(NBLOCKS + 1, sizeof(bool)) };
-    int target = 2 + (int)(rnd(rng) % 8);
+    int target = 2 + (int)(bt_rng_next(rng) % 8);
     int fds[2], fd, status, flushed_blocks, intact, damaged;
     bool direct;
     pid_t pid;
@@ -449,7 +436,7 @@ static bool crash_round(const char *aio, uint64_t *rng)
             }
         }
     }
-    usleep((useconds_t)(rnd(rng) % 3000));
+    usleep((useconds_t)(bt_rng_next(rng) % 3000));
     kill(pid, SIGKILL);
     assert_int_equal(waitpid(pid, &status, 0), pid);
     while (parent_read(&p, fds[0], 1000)) {

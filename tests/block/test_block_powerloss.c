@@ -34,6 +34,7 @@
 #include <time.h>
 
 #include "rt-test.h"
+#include "block-test.h"
 #include "block/block_int.h"
 #include "qemu/coroutine.h"
 #include "sysemu/block-backend.h"
@@ -67,33 +68,19 @@ typedef struct Round {
     int flushes_ok, barriers_ok;
 } Round;
 
-static uint64_t mix64(uint64_t x)
-{
-    x += 0x9e3779b97f4a7c15ULL;
-    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-    return x ^ (x >> 31);
-}
-
-static uint64_t rnd(uint64_t *state)
-{
-    *state = mix64(*state);
-    return *state;
-}
-
 static void fill_block(uint8_t *buf, uint64_t seq)
 {
     uint64_t *w = (uint64_t *)buf;
 
     for (size_t i = 0; i < BLK / 8; i++) {
-        w[i] = mix64(seq * 0x10000 + i);
+        w[i] = bt_mix64(seq * 0x10000 + i);
     }
 }
 
 /* A promise was kept by a completion: maybe the power goes right now. */
 static void round_completed(Round *r)
 {
-    if (++r->completions >= r->target && !r->power_lost && rnd(&r->rng) % 4 == 0) {
+    if (++r->completions >= r->target && !r->power_lost && bt_rng_next(&r->rng) % 4 == 0) {
         vcache_power_loss(r->vc);
         r->power_lost = true;
     }
@@ -129,7 +116,7 @@ static void coroutine_fn round_writer(void *opaque)
 
     while (!r->stop && !r->power_lost && r->next_seq <= NBLOCKS) {
         uint64_t seq = r->next_seq++;
-        bool barrier = rnd(&r->rng) % BARRIER_ONE_IN == 0;
+        bool barrier = bt_rng_next(&r->rng) % BARRIER_ONE_IN == 0;
         BdrvRequestFlags flags = barrier && !r->fault_barrier ?
                                  BDRV_REQ_BARRIER : 0;
         int ret;
@@ -210,7 +197,7 @@ static int64_t run_round(const char *opts, uint64_t *rng, bool fault_barrier)
 {
     Error *err = NULL;
     Round r = {
-        .rng = rnd(rng), .fault_barrier = fault_barrier, .next_seq = 1,
+        .rng = bt_rng_next(rng), .fault_barrier = fault_barrier, .next_seq = 1,
         .acked = calloc(NBLOCKS, sizeof(uint64_t)),
         .promised = calloc(NBLOCKS + 1, sizeof(bool)),
     };
@@ -220,8 +207,8 @@ static int64_t run_round(const char *opts, uint64_t *rng, bool fault_barrier)
     int64_t dropped;
     char lost[256];
 
-    r.target = 2 + (int)(rnd(rng) % 8);
-    r.acks_after_target = (int)(rnd(rng) % 24);
+    r.target = 2 + (int)(bt_rng_next(rng) % 8);
+    r.acks_after_target = (int)(bt_rng_next(rng) % 24);
     r.blk = blk_new_open("powerloss", opts, &err);
     if (!r.blk) {
         fail_msg("powerloss: open '%s': %s", opts, error_get_pretty(err));

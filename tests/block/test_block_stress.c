@@ -95,20 +95,6 @@ static void add(int64_t *p, int64_t v)
     __atomic_fetch_add(p, v, __ATOMIC_SEQ_CST);
 }
 
-static uint64_t mix64(uint64_t x)
-{
-    x += 0x9e3779b97f4a7c15ULL;
-    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-    return x ^ (x >> 31);
-}
-
-static uint64_t rng_next(uint64_t *state)
-{
-    *state = mix64(*state);
-    return *state;
-}
-
 /* The contents of @block at generation @gen (0: never written = zeroes). */
 static void fill_block(uint8_t *buf, int block, uint64_t gen)
 {
@@ -121,7 +107,7 @@ static void fill_block(uint8_t *buf, int block, uint64_t gen)
     w[0] = gen;
     w[1] = (uint64_t)block;
     for (size_t i = 2; i < BLK / 8; i++) {
-        w[i] = mix64(((uint64_t)block << 40) ^ (gen << 12) ^ i);
+        w[i] = bt_mix64(((uint64_t)block << 40) ^ (gen << 12) ^ i);
     }
 }
 
@@ -225,10 +211,10 @@ static void io_error(Stress *s, const char *what, int block, int ret)
 static void coroutine_fn job_write_own(Job *j, uint8_t *buf, bool use_aio)
 {
     Stress *s = j->s;
-    int block = j->first_block + (int)(rng_next(&j->rng) % JOB_BLOCKS);
+    int block = j->first_block + (int)(bt_rng_next(&j->rng) % JOB_BLOCKS);
     uint64_t seq = __atomic_load_n(&s->seq[block], __ATOMIC_SEQ_CST);
     uint64_t gen = seq / 2 + 1;
-    uint64_t r = rng_next(&j->rng);
+    uint64_t r = bt_rng_next(&j->rng);
     BdrvRequestFlags flags = (r % 64 == 0) ? BDRV_REQ_BARRIER :
                              (r % 16 == 0) ? BDRV_REQ_FUA : 0;
     int ret;
@@ -257,7 +243,7 @@ static void coroutine_fn job_write_own(Job *j, uint8_t *buf, bool use_aio)
 static void coroutine_fn job_read_any(Job *j, uint8_t *buf, bool use_aio)
 {
     Stress *s = j->s;
-    int block = (int)(rng_next(&j->rng) % NBLOCKS);
+    int block = (int)(bt_rng_next(&j->rng) % NBLOCKS);
     uint64_t before, after;
     int ret;
 
@@ -285,7 +271,7 @@ static void coroutine_fn job_run(Job *j)
     uint8_t *buf = aligned_alloc(BLK, BLK);
 
     while (!__atomic_load_n(&j->s->stop, __ATOMIC_SEQ_CST)) {
-        uint64_t r = rng_next(&j->rng);
+        uint64_t r = bt_rng_next(&j->rng);
         bool use_aio = (r >> 8) % 4 == 0;
         unsigned op = r % 32;
         int ret;
@@ -598,7 +584,7 @@ static void stress_run(const char *optstr, bool has_data,
     assert_int_equal(rt_iothreads_start(threads, NTHREADS, "stress"), 0);
     for (int i = 0; i < NJOBS; i++) {
         jobs[i] = (Job) { .s = s, .id = i, .first_block = i * JOB_BLOCKS,
-                          .rng = mix64((uint64_t)i + 1),
+                          .rng = bt_mix64((uint64_t)i + 1),
                           .blk = (i % 2 && s->blk2) ? s->blk2 : s->blk };
         aio_co_schedule(iothread_get_aio_context(threads[i % NTHREADS]),
                         qemu_coroutine_create(job_entry, &jobs[i]));

@@ -62,45 +62,44 @@ static void coroutine_fn vcache_delay(VcacheState *s)
     }
 }
 
-static int coroutine_fn GRAPH_RDLOCK
-vcache_co_preadv(BlockDriverState *bs, int64_t offset, int64_t bytes,
-                 QEMUIOVector *qiov, BdrvRequestFlags flags)
+/* Reads see a block's cached copy while it is dirty, else the durable one;
+ * writes land in the cache and dirty their blocks.  EIO after power loss. */
+static int coroutine_fn transfer(VcacheState *s, int64_t offset, int64_t bytes,
+                                 QEMUIOVector *qiov, bool write)
 {
-    VcacheState *s = bs->opaque;
     size_t done = 0;
 
-    (void)flags;
     vcache_delay(s);
     if (!s->powered) {
         return -EIO;
     }
     for (int64_t off = offset; off < offset + bytes; off += VCACHE_BLOCK) {
-        const uint8_t *src = s->dirty[off / VCACHE_BLOCK] ? s->cache : s->durable;
-
-        qemu_iovec_from_buf(qiov, done, src + off, VCACHE_BLOCK);
+        if (write) {
+            qemu_iovec_to_buf(qiov, done, s->cache + off, VCACHE_BLOCK);
+            s->dirty[off / VCACHE_BLOCK] = true;
+        } else {
+            const uint8_t *src = s->dirty[off / VCACHE_BLOCK] ? s->cache : s->durable;
+            qemu_iovec_from_buf(qiov, done, src + off, VCACHE_BLOCK);
+        }
         done += VCACHE_BLOCK;
     }
     return 0;
 }
 
 static int coroutine_fn GRAPH_RDLOCK
+vcache_co_preadv(BlockDriverState *bs, int64_t offset, int64_t bytes,
+                 QEMUIOVector *qiov, BdrvRequestFlags flags)
+{
+    (void)flags;
+    return transfer(bs->opaque, offset, bytes, qiov, false);
+}
+
+static int coroutine_fn GRAPH_RDLOCK
 vcache_co_pwritev(BlockDriverState *bs, int64_t offset, int64_t bytes,
                   QEMUIOVector *qiov, BdrvRequestFlags flags)
 {
-    VcacheState *s = bs->opaque;
-    size_t done = 0;
-
     (void)flags;
-    vcache_delay(s);
-    if (!s->powered) {
-        return -EIO;
-    }
-    for (int64_t off = offset; off < offset + bytes; off += VCACHE_BLOCK) {
-        qemu_iovec_to_buf(qiov, done, s->cache + off, VCACHE_BLOCK);
-        s->dirty[off / VCACHE_BLOCK] = true;
-        done += VCACHE_BLOCK;
-    }
-    return 0;
+    return transfer(bs->opaque, offset, bytes, qiov, true);
 }
 
 static int coroutine_fn GRAPH_RDLOCK vcache_co_flush(BlockDriverState *bs)
