@@ -27,5 +27,9 @@ void coroutine_fn qemu_co_sleep_ns(int64_t ns)
     aio_timer_init(ctx, &timer, co_sleep_cb, qemu_coroutine_self());
     timer_mod_ns(&timer, qemu_clock_get_ns() + (ns > 0 ? ns : 0));
     qemu_coroutine_yield();
-    timer_del(&timer);
+    /* Only the timer wakes us, and it fired in this thread (its context's)
+     * after unlinking itself: nothing left to delete, no lock to take. */
+    if (timer.expire_ns >= 0) {
+        timer_del(&timer);
+    }
 }
