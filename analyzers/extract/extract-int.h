@@ -57,6 +57,7 @@ typedef struct BcTu {
     BC_VEC(BcMacroFile) macro_files;
     BC_VEC(BcFileName) names;        /* CXFile -> absolute path memo */
     struct BcStrMap *symbols;        /* usr -> index in f->symbols */
+    struct BcStrMap *asserts;        /* callee usr -> bc_tsa_asserts() memo */
     struct BcStrMap *defs;           /* macro name -> definition index */
     BC_VEC(CXCursor) def_cursors;    /* macro definitions (non-system) */
     BC_VEC(CXCursor) claimed;        /* function references already recorded */

@@ -244,9 +244,21 @@ static enum CXChildVisitResult assert_visit(CXCursor c, CXCursor parent, CXClien
 BcFlowOp bc_tsa_asserts(BcTu *t, CXCursor fn)
 {
     AssertCtx ac = { t, BC_FLOW_OBSERVE };
+    const char *usr;
+    long memo;
 
-    if (t->cfg->graph_lock_capability && !clang_Cursor_isNull(fn)) {
-        clang_visitChildren(fn, assert_visit, &ac);
+    if (!t->cfg->graph_lock_capability || clang_Cursor_isNull(fn)) {
+        return BC_FLOW_OBSERVE;
+    }
+    /* Once per callee and TU: its attributes do not change between calls. */
+    usr = bc_cursor_usr(t, fn);
+    memo = t->asserts ? bc_strmap_get(t->asserts, usr) : -1;
+    if (memo >= 0) {
+        return (BcFlowOp)memo;
+    }
+    clang_visitChildren(fn, assert_visit, &ac);
+    if (t->asserts) {
+        bc_strmap_put(t->asserts, usr, (long)ac.op);
     }
     return ac.op;
 }

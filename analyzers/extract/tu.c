@@ -97,10 +97,12 @@ static void run_passes(BcTu *t)
     read_diagnostics(t);
     clang_getInclusions(t->tu, inclusion_visit, t);
     t->symbols = bc_strmap_new();
+    t->asserts = bc_strmap_new();
     bc_macros_index(t);
     bc_symbols_walk_tu(t);
     bc_macros_free(t);
     bc_strmap_free(t->symbols);
+    bc_strmap_free(t->asserts);
     bc_vec_free(&t->names);
     bc_vec_free(&t->claimed);
 }
