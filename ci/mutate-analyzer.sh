@@ -1,14 +1,23 @@
 #!/bin/sh
-# ci/mutate-analyzer.sh [--max N] [--seed S] [--list] [--keep] [-j N]
+# ci/mutate-analyzer.sh [--scope analysis|pipeline|all] [--max N] [--seed S]
+#                        [--list] [--keep] [-j N]
 #
 # Mutation check of the analyzer itself: generic, pattern-based mutation
-# operators over analyzers/core/rules/*.c and analyzers/extract/*.c, each
-# mutant rebuilt (blkcheck only, in a scratch copy of the tree) and run over
-# the whole corpus with tests/corpus/run-case.sh.  A mutant is killed only
-# when a corpus case fails: an expected finding missing at its expected
-# line, or a finding where none is expected (run-case.sh compares
-# `// expect:` markers by file, line and rule).  A mutant that does not
-# compile is "stillborn" and not counted.  Prints `killed/viable = N%`.
+# operators over the analyzer's sources, each mutant rebuilt (in a scratch
+# copy of the tree) and run against what should catch it.  Two scopes:
+#   analysis  analyzers/core/rules/*.c and the libclang front end
+#             (analyzers/extract/ less the pipeline files).  Killed only by
+#             the corpus (tests/corpus/run-case.sh over every case): an
+#             expected finding missing at its expected line, or a finding
+#             where none is expected (`// expect:` markers by file, line and
+#             rule).
+#   pipeline  the files that feed TUs to the front end and cache its facts
+#             (cache.c, compdb*.c, workers.c, strmap.c).  The corpus runs
+#             with --no-cache and one compdb shape, so these are killed by
+#             the corpus or by the pipeline's own tests (ctest cli.*,
+#             cache.*, test_compdb_clean, test_extract_run).
+# --scope all (default) runs both and prints a rate per scope.  A mutant
+# that does not compile is "stillborn" and not counted.
 #
 # Operators (applied to code, not to comments or strings; one edit per
 # mutant; found by pattern, never by line number, so the sources may change
@@ -31,15 +40,16 @@
 set -u
 LC_ALL=C; export LC_ALL
 root=$(cd "$(dirname "$0")/.." && pwd)
-max=0 seed=1 list=0 keep=0 jobs=2
+max=0 seed=1 list=0 keep=0 jobs=2 scope=all
 while [ $# -gt 0 ]; do
     case $1 in
+    --scope) scope=$2; shift 2 ;;
     --max) max=$2; shift 2 ;;
     --seed) seed=$2; shift 2 ;;
     --list) list=1; shift ;;
     --keep) keep=1; shift ;;
     -j) jobs=$2; shift 2 ;;
-    -h|--help) sed -n '2,31p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,47p' "$0"; exit 0 ;;
     *) echo "mutate-analyzer.sh: unknown argument $1" >&2; exit 2 ;;
     esac
 done
@@ -50,11 +60,19 @@ src=$tmp/src build=$tmp/build
 
 # The mutants: "ID<TAB>FILE<TAB>OFFSET<TAB>OLD<TAB>NEW<TAB>OPERATOR<TAB>LINE".
 enumerate() {
-    python3 - "$root" <<'PY'
+    python3 - "$root" "$scope" <<'PY'
 import glob, os, re, sys
-root = sys.argv[1]
-files = sorted(glob.glob(os.path.join(root, "analyzers/core/rules/*.c")) +
-               glob.glob(os.path.join(root, "analyzers/extract/*.c")))
+root, scope = sys.argv[1], sys.argv[2]
+PIPELINE = ("cache.c", "compdb.c", "compdb-cache.c", "compdb-clean.c",
+            "compdb-util.c", "workers.c", "strmap.c")
+extract = sorted(glob.glob(os.path.join(root, "analyzers/extract/*.c")))
+pipeline = [f for f in extract if os.path.basename(f) in PIPELINE]
+analysis = sorted(glob.glob(os.path.join(root, "analyzers/core/rules/*.c"))) + \
+    [f for f in extract if f not in pipeline]
+files = {"analysis": analysis, "pipeline": pipeline,
+         "all": analysis + pipeline}.get(scope)
+if files is None:
+    sys.exit("mutate-analyzer.sh: --scope is analysis, pipeline or all")
 
 def code_mask(text):
     """True for characters of code (not comments, strings, char literals,
@@ -153,12 +171,20 @@ if [ $list = 1 ]; then
     exit 0
 fi
 
-# Scratch copy of the tracked files and a build of blkcheck alone.
+# Scratch copy of the tracked files and a build of what the scope runs.
 mkdir -p "$src"
 (cd "$root" && git ls-files -z | xargs -0 tar cf - 2>/dev/null) | tar xf - -C "$src" || exit 2
 python=$("$root"/ci/install-deps.sh --print-python)
 cmake -S "$src" -B "$build" -G Ninja -DBLKCHECK_PYTHON="$python" >/dev/null || exit 2
-cmake --build "$build" -j "$jobs" --target blkcheck >/dev/null || exit 2
+targets=blkcheck
+pipeline_tests='^(cli\.|cache\.|test_compdb_clean$|test_extract_run$)'
+grep -q '	analyzers/extract/\(cache\|compdb\|workers\|strmap\)' "$tmp/mutants" &&
+    targets="blkcheck test_compdb_clean test_extract_run"
+build_mutant() {
+    # shellcheck disable=SC2086
+    cmake --build "$build" -j "$jobs" --target $targets >/dev/null 2>&1
+}
+build_mutant || { echo "mutate-analyzer.sh: the unmutated tree does not build" >&2; exit 2; }
 bc=$build/analyzers/cli/blkcheck
 
 cases=$(find "$src/corpus" -mindepth 1 -maxdepth 1 \( -name '*.c' -o -type d \) ! -name include | sort)
@@ -170,33 +196,66 @@ run_corpus() {
     done
     return 0
 }
+# run_pipeline_tests: 0 when they pass; else prints the first failing test.
+run_pipeline_tests() {
+    ctest --test-dir "$build" -R "$pipeline_tests" -j "$jobs" --stop-on-failure \
+        > "$tmp/ctest.out" 2>&1 && return 0
+    sed -n 's/^.*Test *#[0-9]*: \([^ ]*\) .*\*\*\*.*/\1/p' "$tmp/ctest.out" | head -1
+    return 1
+}
 if ! run_corpus > "$tmp/base"; then
     echo "the unmutated corpus fails ($(cat "$tmp/base")): fix that first" >&2
     exit 1
 fi
+if [ "$targets" != blkcheck ] && ! run_pipeline_tests > "$tmp/base"; then
+    echo "the unmutated pipeline tests fail ($(cat "$tmp/base")): fix that first" >&2
+    exit 1
+fi
 
-killed=0 viable=0 stillborn=0
+# Per scope: killed, viable, stillborn.
+ak=0 av=0 as=0 pk=0 pv=0 ps=0
 while IFS="$(printf '\t')" read -r id rel off old new op line; do
+    case $rel in
+    analyzers/extract/cache.c|analyzers/extract/compdb*.c|analyzers/extract/workers.c|analyzers/extract/strmap.c)
+        sc=pipeline ;;
+    *) sc=analysis ;;
+    esac
     cp "$src/$rel" "$tmp/orig"
     if ! apply "$rel" "$off" "$old" "$new"; then
         continue
     fi
-    if ! cmake --build "$build" -j "$jobs" --target blkcheck >/dev/null 2>&1; then
-        stillborn=$((stillborn + 1)); result=stillborn
+    k=0 v=0 sb=0
+    if ! build_mutant; then
+        sb=1; result=stillborn
     else
-        viable=$((viable + 1))
+        v=1
         if by=$(run_corpus); then
             result=SURVIVED
+            if [ $sc = pipeline ] && ! by=$(run_pipeline_tests); then
+                k=1; result="killed by ctest ${by:-?}"
+            fi
         else
-            killed=$((killed + 1)); result="killed by $by"
+            k=1; result="killed by $by"
         fi
+    fi
+    if [ $sc = pipeline ]; then
+        pk=$((pk + k)) pv=$((pv + v)) ps=$((ps + sb))
+    else
+        ak=$((ak + k)) av=$((av + v)) as=$((as + sb))
     fi
     cp "$tmp/orig" "$src/$rel"
     printf '%-5s %-10s %s:%s  %s\n' "$id" "$op" "$rel" "$line" "$result"
 done < "$tmp/mutants"
-cmake --build "$build" -j "$jobs" --target blkcheck >/dev/null 2>&1
+build_mutant
 
-rate=0
-[ "$viable" -eq 0 ] || rate=$((100 * killed / viable))
-echo "killed/viable = $killed/$viable = $rate% ($stillborn stillborn)"
-[ "$viable" -gt 0 ] && [ "$rate" -ge "${MUTATE_MIN_RATE:-90}" ]
+ok=1
+report() {  # SCOPE KILLED VIABLE STILLBORN
+    [ "$3" -gt 0 ] || return 0
+    r=$((100 * $2 / $3))
+    echo "$1: killed/viable = $2/$3 = $r% ($4 stillborn)"
+    [ "$r" -ge "${MUTATE_MIN_RATE:-90}" ] || ok=0
+}
+report analysis $ak $av $as
+report pipeline $pk $pv $ps
+[ $((av + pv)) -gt 0 ] || { echo "no viable mutant"; exit 1; }
+[ $ok = 1 ]

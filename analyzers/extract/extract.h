@@ -85,6 +85,12 @@ BcTuFacts *bc_extract_tu(void *cxindex, const BcCompileCmd *cmd, const BcConfig 
  * bc_extract_all().
  */
 BcTuFacts *bc_extract_parse(const BcCompileCmd *cmd, const BcConfig *cfg);
+/*
+ * bc_extract_parse() without the extraction: the same arguments and parse
+ * flags, then only the diagnostics (status, first error); no records.  The
+ * baseline of the analyzer benchmark (bc-parse-bench).
+ */
+BcTuFacts *bc_extract_parse_bare(const BcCompileCmd *cmd, const BcConfig *cfg);
 /* Convenience for tests: parse @file with compiler @args (no argv[0]). */
 BcTuFacts *bc_extract_file(const char *file, const char *const *args, unsigned n_args,
                            const BcConfig *cfg);

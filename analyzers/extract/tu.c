@@ -107,30 +107,41 @@ static void run_passes(BcTu *t)
     bc_vec_free(&t->claimed);
 }
 
-BcTuFacts *bc_extract_tu(void *cxindex, const BcCompileCmd *cmd, const BcConfig *cfg)
+/* Parse @cmd into @f's TU, or mark @f failed.  Returns the TU or NULL. */
+static CXTranslationUnit parse(void *cxindex, const BcCompileCmd *cmd, BcTuFacts *f)
 {
-    BcTuFacts *f = bc_facts_new(cmd->file);
-    BcTu t = { .f = f, .cfg = cfg, .dir = cmd->dir };
     unsigned flags = CXTranslationUnit_DetailedPreprocessingRecord |
                      CXTranslationUnit_KeepGoing;
+    CXTranslationUnit tu = NULL;
     enum CXErrorCode err;
     const char **argv;
     int argc;
 
     if (access(cmd->file, R_OK) != 0) {
         fail(f, "%s: cannot read the source file (%d)", cmd->file, errno);
-        return f;
+        return NULL;
     }
     argv = build_argv(f->arena, cmd, &argc);
-    err = clang_parseTranslationUnit2FullArgv(cxindex, NULL, argv, argc, NULL, 0, flags, &t.tu);
+    err = clang_parseTranslationUnit2FullArgv(cxindex, NULL, argv, argc, NULL, 0, flags, &tu);
     free(argv);
-    if (err != CXError_Success || !t.tu) {
+    if (err != CXError_Success || !tu) {
         fail(f, "%s: libclang could not parse this translation unit (error %d)", cmd->file,
              (int)err);
-        return f;
+        return NULL;
     }
-    run_passes(&t);
-    clang_disposeTranslationUnit(t.tu);
+    return tu;
+}
+
+BcTuFacts *bc_extract_tu(void *cxindex, const BcCompileCmd *cmd, const BcConfig *cfg)
+{
+    BcTuFacts *f = bc_facts_new(cmd->file);
+    BcTu t = { .f = f, .cfg = cfg, .dir = cmd->dir };
+
+    t.tu = parse(cxindex, cmd, f);
+    if (t.tu) {
+        run_passes(&t);
+        clang_disposeTranslationUnit(t.tu);
+    }
     return f;
 }
 
@@ -149,7 +160,8 @@ static void index_key_create(void)
     }
 }
 
-BcTuFacts *bc_extract_parse(const BcCompileCmd *cmd, const BcConfig *cfg)
+/* The calling thread's CXIndex, created on first use. */
+static CXIndex thread_index(void)
 {
     CXIndex index;
 
@@ -159,7 +171,25 @@ BcTuFacts *bc_extract_parse(const BcCompileCmd *cmd, const BcConfig *cfg)
         index = clang_createIndex(0, 0);
         pthread_setspecific(index_key, index);
     }
-    return bc_extract_tu(index, cmd, cfg);
+    return index;
+}
+
+BcTuFacts *bc_extract_parse(const BcCompileCmd *cmd, const BcConfig *cfg)
+{
+    return bc_extract_tu(thread_index(), cmd, cfg);
+}
+
+BcTuFacts *bc_extract_parse_bare(const BcCompileCmd *cmd, const BcConfig *cfg)
+{
+    BcTuFacts *f = bc_facts_new(cmd->file);
+    BcTu t = { .f = f, .cfg = cfg, .dir = cmd->dir };
+
+    t.tu = parse(thread_index(), cmd, f);
+    if (t.tu) {
+        read_diagnostics(&t);
+        clang_disposeTranslationUnit(t.tu);
+    }
+    return f;
 }
 
 BcTuFacts *bc_extract_file(const char *file, const char *const *args, unsigned n_args,

@@ -22,11 +22,15 @@
 # that blkcheck's front end adds -w (warnings are the build's business) and
 # the clang side does not: said here, not equalized.
 #
-# Not done yet: an in-process libclang comparison (clang_parseTranslationUnit2
-# over the same compile database in one process).
+# In-process baseline: bc-parse-bench (analyzers/bench/parse-bench.c) loads
+# and selects the same TUs as blkcheck and parses them with blkcheck's
+# arguments (-w included), flags and worker pool in one process, extracting
+# nothing: blkcheck cold over it is the analysis's own cost.  It must parse
+# all N TUs too.
 #
 # Output ends with one machine-readable line:
-#   bench.analyzer tus=N jobs=N cold=S clang=S ratio=R warm=S warm_ratio=R
+#   bench.analyzer tus=N jobs=N cold=S clang=S clang_startup=S ratio=R
+#                  inproc=S inproc_ratio=R warm=S warm_ratio=R
 set -eu
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=$root/build
@@ -49,7 +53,9 @@ shift $((OPTIND - 1))
 build=$(cd "$build" && pwd)
 bcbuild=$(cd "${bcbuild:-$build}" && pwd)
 blkcheck=$bcbuild/analyzers/cli/blkcheck
+parsebench=$bcbuild/analyzers/bench/bc-parse-bench
 [ -x "$blkcheck" ] || { echo "$blkcheck: not built" >&2; exit 2; }
+[ -x "$parsebench" ] || { echo "$parsebench: not built" >&2; exit 2; }
 [ -f "$build/compile_commands.json" ] || { echo "no $build/compile_commands.json" >&2; exit 2; }
 
 tmp=$(mktemp -d /tmp/bc-bench-XXXXXX)
@@ -58,15 +64,20 @@ trap 'rm -rf "$tmp"' EXIT
 # The clang side: each entry's own command with -fsyntax-only instead of
 # -c/-o, one shell line per TU (the benchmark reads JSON with Python's json
 # module; blkcheck itself goes through libclang's compilation database).
-python3 - "$build/compile_commands.json" "$tmp/cmds" "$@" <<'PY'
+# The TUs are the ones blkcheck selects (bc-parse-bench -l runs its
+# selection, generated-file rules included).
+# shellcheck disable=SC2086
+"$parsebench" -p "$build" ${config:+-c "$config"} -l "$@" > "$tmp/selected" || exit 2
+python3 - "$build/compile_commands.json" "$tmp/cmds" "$tmp/selected" <<'PY'
 import json, os, shlex, sys
-db, out, paths = sys.argv[1], sys.argv[2], [os.path.realpath(p) for p in sys.argv[3:]]
+db, out = sys.argv[1], sys.argv[2]
+selected = set(os.path.realpath(l.strip()) for l in open(sys.argv[3]) if l.strip())
 seen = set()
 with open(db) as f, open(out, "w") as o:
     for e in json.load(f):
         d = e["directory"]
         src = os.path.realpath(os.path.join(d, e["file"]))
-        if src in seen or (paths and not any(src == p or src.startswith(p + "/") for p in paths)):
+        if src in seen or src not in selected:
             continue
         seen.add(src)
         args = e.get("arguments") or shlex.split(e["command"])
@@ -114,6 +125,14 @@ run_blkcheck() {
     fi
 }
 paths="$*"
+# The in-process parse of the same TUs; it too must parse all of them.
+run_parse_bench() {
+    # shellcheck disable=SC2086
+    "$parsebench" -p "$build" -j "$jobs" ${config:+-c "$config"} $paths > "$tmp/pb.out" ||
+        { echo "bc-parse-bench failed" >&2; exit 1; }
+    grep -q "tus=$tus parsed=$tus errors=0 failed=0" "$tmp/pb.out" ||
+        { echo "bc-parse-bench did not parse all $tus TUs cleanly:" >&2; cat "$tmp/pb.out" >&2; exit 1; }
+}
 
 echo "analyzer benchmark: $tus translation units, -j $jobs, $rounds rounds"
 run_clang                                  # warm the page cache for both sides
@@ -121,11 +140,14 @@ for i in $(seq "$rounds"); do
     t0=$(now); run_blkcheck --no-cache; t1=$(now)
     run_clang; t2=$(now)
     run_clang_startup; t3=$(now)
+    run_parse_bench; t4=$(now)
     elapsed "$t0" "$t1" >> "$tmp/cold"
     elapsed "$t1" "$t2" >> "$tmp/clang"
     elapsed "$t2" "$t3" >> "$tmp/startup"
-    printf '  round %d: blkcheck cold %.3fs  clang -fsyntax-only %.3fs  (of which start-up: %.3fs)\n' \
-        "$i" "$(tail -1 "$tmp/cold")" "$(tail -1 "$tmp/clang")" "$(tail -1 "$tmp/startup")"
+    elapsed "$t3" "$t4" >> "$tmp/inproc"
+    printf '  round %d: blkcheck cold %.3fs  clang -fsyntax-only %.3fs  (of which start-up: %.3fs)  in-process parse %.3fs\n' \
+        "$i" "$(tail -1 "$tmp/cold")" "$(tail -1 "$tmp/clang")" "$(tail -1 "$tmp/startup")" \
+        "$(tail -1 "$tmp/inproc")"
 done
 run_blkcheck                               # populate the cache
 for i in $(seq "$rounds"); do
@@ -133,13 +155,16 @@ for i in $(seq "$rounds"); do
     elapsed "$t0" "$t1" >> "$tmp/warm"
 done
 cold=$(median < "$tmp/cold"); clang=$(median < "$tmp/clang"); warm=$(median < "$tmp/warm")
-startup=$(median < "$tmp/startup")
+startup=$(median < "$tmp/startup"); inproc=$(median < "$tmp/inproc")
+inproc_ratio=$(echo "$cold / $inproc" | bc -l)
 ratio=$(echo "$cold / $clang" | bc -l); warm_ratio=$(echo "$warm / $cold" | bc -l)
 printf 'cold:  blkcheck %.3fs  clang -fsyntax-only %.3fs  ratio %.2f (target <= 1.20)\n' \
     "$cold" "$clang" "$ratio"
 printf 'clang start-up: %d empty-file processes %.3fs; clang parsing without it %.3fs (blkcheck / that: %.2f)\n' \
     "$tus" "$startup" "$(echo "$clang - $startup" | bc -l)" "$(echo "$cold / ($clang - $startup)" | bc -l)"
+printf 'in-process: bc-parse-bench (same TUs, arguments, flags and workers; parse only) %.3fs; blkcheck / that: %.2f\n' \
+    "$inproc" "$inproc_ratio"
 printf 'warm:  blkcheck %.3fs  = %.1f%% of cold (target <= 5%%)\n' "$warm" \
     "$(echo "$warm_ratio * 100" | bc -l)"
-printf 'bench.analyzer tus=%d jobs=%d cold=%.3f clang=%.3f clang_startup=%.3f ratio=%.3f warm=%.3f warm_ratio=%.3f\n' \
-    "$tus" "$jobs" "$cold" "$clang" "$startup" "$ratio" "$warm" "$warm_ratio"
+printf 'bench.analyzer tus=%d jobs=%d cold=%.3f clang=%.3f clang_startup=%.3f ratio=%.3f inproc=%.3f inproc_ratio=%.3f warm=%.3f warm_ratio=%.3f\n' \
+    "$tus" "$jobs" "$cold" "$clang" "$startup" "$ratio" "$inproc" "$inproc_ratio" "$warm" "$warm_ratio"
