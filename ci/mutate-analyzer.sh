@@ -5,7 +5,8 @@
 # Mutation check of the analyzer itself: generic, pattern-based mutation
 # operators over the analyzer's sources, each mutant rebuilt (in a scratch
 # copy of the tree) and run against what should catch it.  Two scopes:
-#   analysis  analyzers/core/rules/*.c and the libclang front end
+#   analysis  analyzers/core/rules/*.c (run on cached facts: the extractor
+#             is unchanged) and the libclang front end
 #             (analyzers/extract/ less the pipeline files).  Killed only by
 #             the corpus (tests/corpus/run-case.sh over every case): an
 #             expected finding missing at its expected line, or a finding
@@ -203,6 +204,9 @@ run_pipeline_tests() {
     sed -n 's/^.*Test *#[0-9]*: \([^ ]*\) .*\*\*\*.*/\1/p' "$tmp/ctest.out" | head -1
     return 1
 }
+# Rule mutants leave the extractor (and so the cache key) alone: they reuse
+# the facts of this first, unmutated run instead of parsing again.
+export BLKCHECK_CORPUS_CACHE="$tmp/cache"
 if ! run_corpus > "$tmp/base"; then
     echo "the unmutated corpus fails ($(cat "$tmp/base")): fix that first" >&2
     exit 1
@@ -219,6 +223,10 @@ while IFS="$(printf '\t')" read -r id rel off old new op line; do
     analyzers/extract/cache.c|analyzers/extract/compdb*.c|analyzers/extract/workers.c|analyzers/extract/strmap.c)
         sc=pipeline ;;
     *) sc=analysis ;;
+    esac
+    case $rel in
+    analyzers/core/rules/*) export BLKCHECK_CORPUS_CACHE="$tmp/cache" ;;
+    *) unset BLKCHECK_CORPUS_CACHE ;;
     esac
     cp "$src/$rel" "$tmp/orig"
     if ! apply "$rel" "$off" "$old" "$new"; then

@@ -11,6 +11,8 @@
 # markers in the case's .c/.h files; a finding on an `// expect-not:` line
 # of that rule is reported as a near miss that fired.  A directory case
 # with a blkcheck.json runs with that configuration (--config).
+# BLKCHECK_CORPUS_CACHE=DIR keeps each case's facts under DIR instead of
+# --no-cache (the analyzer mutation run: rule mutants need no new parse).
 # Exit 0 pass, 1 mismatch, 2 setup error.
 set -u
 LC_ALL=C; export LC_ALL
@@ -70,7 +72,10 @@ touch "$tmp/expect-not"
 
 # Run blkcheck from the temp dir: no .blkcheck.json above it, so files
 # outside it are reported with absolute paths.
-(cd "$tmp" && "$bc" check -p "$tmp" --no-cache --no-progress --format json \
+cache_opt=--no-cache
+[ -n "${BLKCHECK_CORPUS_CACHE:-}" ] &&
+    cache_opt="--cache-dir=${BLKCHECK_CORPUS_CACHE}/$(basename "$case")"
+(cd "$tmp" && "$bc" check -p "$tmp" $cache_opt --no-progress --format json \
     ${config:+--config "$config"} --output "$tmp/report.json") 2> "$tmp/stderr"
 rc=$?
 if [ "$rc" -ne 0 ] && [ "$rc" -ne 1 ]; then
