@@ -22,6 +22,7 @@
 #include <unistd.h>
 #include "config.h"
 #include "extract.h"
+#include "rules.h"
 
 static void usage(FILE *out)
 {
@@ -55,7 +56,8 @@ int main(int argc, char **argv)
         usage(stderr);
         return 2;
     }
-    if (config ? bc_config_load(config, &cfg, &err) != 0 : !(cfg = bc_config_default())) {
+    if (config ? bc_config_load(config, &cfg, &err) != 0 || bc_rules_check_config(cfg, &err) != 0
+               : !(cfg = bc_config_default())) {
         fprintf(stderr, "bc-parse-bench: %s\n", err ? err : "no configuration");
         return 2;
     }

@@ -15,7 +15,7 @@
 #include "cli.h"
 #include "rules.h"
 
-static int select_rules(const BcOptions *opt, bool enabled[11])
+static int select_rules(const BcOptions *opt, BcRuleSet *enabled)
 {
     const char *bad = NULL;
     size_t bad_len = 0;
@@ -130,7 +130,7 @@ static int finish(const BcOptions *opt, BcSession *s, BcFindings *fs)
 
 int bc_check_main(const BcOptions *opt)
 {
-    bool enabled[11] = { false };
+    BcRuleSet enabled = 0;
     BcSession s;
     BcFindings fs;
     double t0;
@@ -140,7 +140,7 @@ int bc_check_main(const BcOptions *opt)
         fprintf(stderr, "blkcheck: error: --write-baseline needs --baseline FILE\n");
         return BC_EXIT_USAGE;
     }
-    if ((ret = select_rules(opt, enabled)) != 0) {
+    if ((ret = select_rules(opt, &enabled)) != 0) {
         return ret;
     }
     if ((ret = bc_session_open(&s, opt)) != 0) {

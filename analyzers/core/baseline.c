@@ -15,6 +15,7 @@
 #define _GNU_SOURCE     /* asprintf */
 #include "baseline.h"
 #include "report-priv.h"
+#include "rules.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -176,7 +177,7 @@ static json_t *baseline_json(const BcFindings *f)
         const BcFinding *fd = &f->v.v[i];
         json_t *e = json_object();
         json_object_set_new(e, "fingerprint", json_string(fd->fingerprint ? fd->fingerprint : ""));
-        json_object_set_new(e, "rule", json_string(bc_rule_id(fd->rule)));
+        json_object_set_new(e, "rule", json_string(fd->rule->id));
         json_object_set_new(e, "function", bc_json_str(fd->function ? fd->function : ""));
         json_object_set_new(e, "message", bc_json_str(fd->message ? fd->message : ""));
         json_array_append_new(list, e);

@@ -9,7 +9,7 @@
 #include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
-#include "rules.h"
+#include "labels.h"
 
 static const char *const default_polling_functions[] = { "aio_poll" };
 static const char *const default_polling_macros[] = {
@@ -70,10 +70,6 @@ BcConfig *bc_config_default(void)
     c->weaker_function_in_slot = true;
     c->wrapper_definitions_labelled = true;
     c->mixed_wrappers_no_coroutine = true;
-    for (int i = 1; i <= 10; i++) {
-        const BcRule *r = bc_rule_by_number(i);
-        c->severity[i] = r ? r->default_severity : BC_SEV_WARNING;
-    }
     return c;
 }
 
@@ -101,6 +97,7 @@ void bc_config_free(BcConfig *c)
     bc_vec_free(&c->in_coroutine_functions);
     bc_vec_free(&c->code_class_macros);
     bc_vec_free(&c->skip_paths);
+    bc_vec_free(&c->severity);
     bc_arena_free(c->arena);
     free(c);
 }
@@ -132,19 +129,6 @@ const char *bc_config_canonical_label(const BcConfig *c, const char *label)
     /* A marker's own name in any case: annotate("GRAPH_RDLOCK"). */
     int l = bc_label_from_name(label);
     return l >= 0 ? bc_label_name(l) : label;
-}
-
-BcSeverity bc_config_severity(const BcConfig *c, int rule_number)
-{
-    const BcRule *r = bc_rule_by_number(rule_number);
-
-    if (rule_number < 1 || rule_number > 10) {
-        return BC_SEV_OFF;
-    }
-    if (c && (c->severity_set & (1u << rule_number))) {
-        return c->severity[rule_number];
-    }
-    return r ? r->default_severity : BC_SEV_WARNING;
 }
 
 bool bc_config_skip_path(const BcConfig *c, const char *path)

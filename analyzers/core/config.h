@@ -25,6 +25,17 @@ typedef enum BcSeverity {
     BC_SEV_ERROR,
 } BcSeverity;
 
+/* Severity name "error"/"warning"/"note"/"off"; parse back (-1 if unknown). */
+const char *bc_severity_name(BcSeverity s);
+int bc_severity_parse(const char *s);
+
+/* "severity": one entry as written; rules.c resolves and checks the rule. */
+typedef struct BcSeverityOverride {
+    const char *rule;       /* id ("BC004", any case), name or number */
+    BcSeverity severity;
+    int line;               /* in the config file, for errors */
+} BcSeverityOverride;
+
 typedef struct BcNamePair {
     const char *from, *to;
 } BcNamePair;
@@ -64,8 +75,6 @@ typedef struct BcConfig {
     /* "code_class_macros": { "GLOBAL_STATE_CODE": "code_class:global_state", ... } */
     BC_VEC(BcNamePair) code_class_macros;
 
-    /* "severity": { "BC001": "error"|"warning"|"note"|"off" } */
-    BcSeverity severity[11];                     /* index 1..10 */
     /* "skip_paths": glob patterns (fnmatch) of files not to analyze */
     BC_VEC(const char *) skip_paths;
 
@@ -106,9 +115,11 @@ typedef struct BcConfig {
     BC_VEC(BcFreshRule) no_poll_when_false;    /* constructors unused */
 
     const char *path;                            /* file it came from, or NULL */
-    /* Bit N set when severity[N] came from a file; unset rules use the
-     * rule table's default_severity. */
-    unsigned severity_set;
+    /* "severity": { "BC001": "error"|"warning"|"note"|"off" }, only what
+     * the file overrides (later entries win); the defaults are the rule
+     * table's.  The config knows no rules: bc_rules_check_config()
+     * (rules.h) rejects names that are not rules. */
+    BC_VEC(BcSeverityOverride) severity;
 } BcConfig;
 
 /* The built-in defaults (annotations.h spellings). */
@@ -125,10 +136,8 @@ void bc_config_free(BcConfig *c);
 bool bc_config_name_in(const char *const *v, size_t n, const char *name);
 /* Canonical label for raw @label (alias applied), or @label itself. */
 const char *bc_config_canonical_label(const BcConfig *c, const char *label);
-/* Severity of rule @id ("BC004"), default from the rule table. */
-BcSeverity bc_config_severity(const BcConfig *c, int rule_number);
 
-/* Addition: does @path match one of "skip_paths"?  fnmatch; a relative
+/* Does @path match one of "skip_paths"?  fnmatch; a relative
  * pattern also matches any tail of @path that starts after a '/'. */
 bool bc_config_skip_path(const BcConfig *c, const char *path);
 /* Must a definition repeat label @label (canonical) of its declarations? */

@@ -14,6 +14,7 @@
  * hex digits (two independent 64-bit FNV-1a hashes).
  */
 #include "findings.h"
+#include "rules.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,15 +40,6 @@ void bc_findings_destroy(BcFindings *f)
     bc_vec_free(&f->v);
     bc_arena_free(f->arena);
     memset(f, 0, sizeof(*f));
-}
-
-const char *bc_rule_id(int rule)
-{
-    static const char *const ids[] = {
-        "BC000", "BC001", "BC002", "BC003", "BC004", "BC005",
-        "BC006", "BC007", "BC008", "BC009", "BC010",
-    };
-    return rule >= 1 && rule <= 10 ? ids[rule] : "BC???";
 }
 
 /* ---- fingerprints ------------------------------------------------------- */
@@ -85,7 +77,7 @@ static const char *fingerprint(BcArena *a, const BcFinding *fd)
 {
     Fp h = { 1469598103934665603ull, 0x84222325cbf29ce4ull };
 
-    fp_str(&h, bc_rule_id(fd->rule));
+    fp_str(&h, fd->rule->id);
     fp_str(&h, fd->function_usr ? fd->function_usr : fd->function);
     fp_str(&h, fd->key);
     for (uint32_t i = 0; i < fd->n_path; i++) {
@@ -102,7 +94,7 @@ static uint64_t dup_hash(const BcFinding *fd)
 {
     Fp h = { 1469598103934665603ull, 0 };
 
-    fp_byte(&h, (unsigned char)fd->rule);
+    fp_byte(&h, (unsigned char)fd->rule->number);
     fp_str(&h, fd->loc.file);
     fp_str(&h, fd->message);
     return h.a ^ ((uint64_t)fd->loc.line << 20) ^ fd->loc.col;
@@ -236,8 +228,8 @@ static int cmp_finding(const void *pa, const void *pb)
     if (a->loc.col != b->loc.col) {
         return a->loc.col < b->loc.col ? -1 : 1;
     }
-    if (a->rule != b->rule) {
-        return a->rule < b->rule ? -1 : 1;
+    if (a->rule->number != b->rule->number) {
+        return a->rule->number < b->rule->number ? -1 : 1;
     }
     if ((r = cmp_str(a->message, b->message))) {
         return r;

@@ -43,8 +43,10 @@ typedef struct BcFixit {
     const char *insert;     /* e.g. "coroutine_fn " */
 } BcFixit;
 
+struct BcRule;
+
 typedef struct BcFinding {
-    int rule;               /* 1..10 */
+    const struct BcRule *rule;  /* an entry of bc_rules[] (rules.h) */
     BcSeverity severity;
     BcLoc loc;
     const char *message;
@@ -76,11 +78,6 @@ void bc_findings_destroy(BcFindings *f);
 void bc_findings_add(BcFindings *f, const BcFinding *fd);
 /* Sort by file, line, column, rule. */
 void bc_findings_sort(BcFindings *f);
-/* Rule id string "BC004" for @rule. */
-const char *bc_rule_id(int rule);
-/* Severity name "error"/"warning"/"note"/"off"; parse back (-1 if unknown). */
-const char *bc_severity_name(BcSeverity s);
-int bc_severity_parse(const char *s);
 /* Number of fix-its of @fd (handles n_fixits == 0 with fixit set). */
 static inline uint32_t bc_finding_n_fixits(const BcFinding *fd)
 {

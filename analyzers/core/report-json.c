@@ -71,10 +71,10 @@ static json_t *hop_json(const BcHop *h, const BcRunInfo *info)
 
 static json_t *finding_json(const BcFinding *fd, const BcRunInfo *info)
 {
-    const BcRule *r = bc_rule_by_number(fd->rule);
+    const BcRule *r = fd->rule;
     json_t *o = json_object(), *path = json_array(), *fix = json_array();
 
-    json_object_set_new(o, "rule", json_string(bc_rule_id(fd->rule)));
+    json_object_set_new(o, "rule", json_string(fd->rule->id));
     json_object_set_new(o, "name", json_string(r ? r->name : ""));
     json_object_set_new(o, "severity", json_string(bc_severity_name(fd->severity)));
     set_loc(o, info, fd->loc);

@@ -179,8 +179,8 @@ static json_t *result_json(const BcFinding *fd, const BcRunInfo *info)
 {
     json_t *res = json_object();
 
-    json_object_set_new(res, "ruleId", json_string(bc_rule_id(fd->rule)));
-    json_object_set_new(res, "ruleIndex", json_integer(fd->rule - 1));
+    json_object_set_new(res, "ruleId", json_string(fd->rule->id));
+    json_object_set_new(res, "ruleIndex", json_integer((json_int_t)bc_rule_index(fd->rule)));
     json_object_set_new(res, "level", json_string(level_name(fd->severity)));
     json_object_set_new(res, "message", json_pack("{s:o}", "text", bc_json_str(fd->message)));
     json_object_set_new(res, "locations",

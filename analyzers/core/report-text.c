@@ -10,6 +10,7 @@
  * up.  An unknown position prints as "<unknown>:0:0".
  */
 #include "report-priv.h"
+#include "rules.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -80,7 +81,7 @@ static void print_finding(FILE *out, const BcFinding *fd, const BcRunInfo *info)
 
     print_loc(out, info, fd->loc);
     fprintf(out, ": %s: %s [%s]\n", bc_severity_name(fd->severity), fd->message,
-            bc_rule_id(fd->rule));
+            fd->rule->id);
     for (uint32_t i = 0; i < fd->n_path; i++) {
         fputs("  ", out);
         print_loc(out, info, fd->path[i].loc);

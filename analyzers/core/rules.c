@@ -1,26 +1,40 @@
 /*
  * rules.c - the rule table, --rules parsing, running the selected rules
  *
- * Each rule lives in rules/bc00N-NAME.c and exports one BcRule; this file
- * only lists them.  Findings are sorted once at the end so that reporters
+ * Each rule lives in rules/bc00N-NAME.c and exports one BcRule; the table
+ * comes from rules/rule-list.h.  Findings are sorted once at the end so that reporters
  * and baselines see a stable order whatever the rule order.
  */
+#define _GNU_SOURCE     /* asprintf */
 #include "rules.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-extern const BcRule bc_rule_bc001, bc_rule_bc002, bc_rule_bc003, bc_rule_bc004,
-    bc_rule_bc005, bc_rule_bc006, bc_rule_bc007, bc_rule_bc008, bc_rule_bc009,
-    bc_rule_bc010;
+#define BC_RULE(name) extern const BcRule bc_rule_##name;
+#include "rules/rule-list.h"
+#undef BC_RULE
 
 const BcRule *const bc_rules[] = {
-    &bc_rule_bc001, &bc_rule_bc002, &bc_rule_bc003, &bc_rule_bc004, &bc_rule_bc005,
-    &bc_rule_bc006, &bc_rule_bc007, &bc_rule_bc008, &bc_rule_bc009, &bc_rule_bc010,
+#define BC_RULE(name) &bc_rule_##name,
+#include "rules/rule-list.h"
+#undef BC_RULE
 };
 const size_t bc_n_rules = sizeof(bc_rules) / sizeof(bc_rules[0]);
+_Static_assert(sizeof(bc_rules) / sizeof(bc_rules[0]) <= 64, "BcRuleSet has 64 bits");
+
+size_t bc_rule_index(const BcRule *r)
+{
+    for (size_t i = 0; i < bc_n_rules; i++) {
+        if (bc_rules[i] == r) {
+            return i;
+        }
+    }
+    abort();    /* not a rule of the table: a programming error */
+}
 
 const BcRule *bc_rule_by_number(int number)
 {
@@ -53,32 +67,56 @@ const BcRule *bc_rule_by_name(const char *id_or_name)
     return id_or_name ? rule_by_span(id_or_name, strlen(id_or_name)) : NULL;
 }
 
+BcSeverity bc_rule_severity(const BcConfig *c, const BcRule *r)
+{
+    for (size_t i = c ? c->severity.n : 0; i-- > 0;) {
+        if (bc_rule_by_name(c->severity.v[i].rule) == r) {
+            return c->severity.v[i].severity;
+        }
+    }
+    return r->default_severity;
+}
+
+int bc_rules_check_config(const BcConfig *c, char **errmsg)
+{
+    bc_vec_foreach_const(&c->severity, o) {
+        if (!bc_rule_by_name(o->rule)) {
+            if (asprintf(errmsg, "%s:%d: severity: unknown rule '%s' (blkcheck "
+                         "--list-rules)", c->path ? c->path : "config", o->line,
+                         o->rule) < 0) {
+                *errmsg = NULL;
+            }
+            return -EINVAL;
+        }
+    }
+    return 0;
+}
+
 /*
  * Items are separated by commas; "all" selects every rule; "-ITEM" removes
  * one ("all,-BC010").  A list that starts with a removal starts from all.
  */
-int bc_rules_parse(const char *spec, bool enabled[11], const char **bad, size_t *bad_len)
+int bc_rules_parse(const char *spec, BcRuleSet *out, const char **bad, size_t *bad_len)
 {
     const char *p = spec ? spec : "";
+    BcRuleSet set = 0;
     bool first = true;
 
-    memset(enabled, 0, 11 * sizeof(bool));
     while (*p) {
         size_t n = strcspn(p, ",");
         bool neg = *p == '-';
         const char *item = p + neg;
         size_t len = n - neg;
         const BcRule *r = NULL;
+        BcRuleSet bits;
 
         if (first && neg) {
-            memset(enabled + 1, 1, 10 * sizeof(bool));
+            set = BC_RULES_ALL;
         }
         if (len == 3 && strncmp(item, "all", 3) == 0) {
-            for (int i = 1; i <= 10; i++) {
-                enabled[i] = !neg;
-            }
+            bits = BC_RULES_ALL;
         } else if (len && (r = rule_by_span(item, len))) {
-            enabled[r->number] = !neg;
+            bits = BC_RULE_BIT(r);
         } else {
             if (bad) {
                 *bad = p;
@@ -88,18 +126,19 @@ int bc_rules_parse(const char *spec, bool enabled[11], const char **bad, size_t 
             }
             return -EINVAL;
         }
+        set = neg ? set & ~bits : set | bits;
         first = false;
         p += n + (p[n] == ',');
     }
+    *out = set;
     return 0;
 }
 
-void bc_rules_run(const BcGraph *g, const BcConfig *cfg, const bool enabled[11],
-                  BcFindings *out)
+void bc_rules_run(const BcGraph *g, const BcConfig *cfg, BcRuleSet enabled, BcFindings *out)
 {
     for (size_t i = 0; i < bc_n_rules; i++) {
         const BcRule *r = bc_rules[i];
-        if ((!enabled || enabled[r->number]) && bc_config_severity(cfg, r->number) != BC_SEV_OFF) {
+        if ((enabled & BC_RULE_BIT(r)) && bc_rule_severity(cfg, r) != BC_SEV_OFF) {
             r->run(g, cfg, out);
         }
     }

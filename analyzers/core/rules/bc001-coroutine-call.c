@@ -20,7 +20,7 @@ static void check_caller(const BcGraph *g, const BcConfig *cfg, BcNodeId id, BcF
     for (uint32_t i = 0; i < caller->n_out; i++) {
         const BcEdge *e = bc_graph_out_edge(g, id, i);
         const BcNode *callee = bc_graph_node(g, e->to);
-        BcReport r = { .rule = 1, .loc = e->loc, .function = caller->name,
+        BcReport r = { .rule = &bc_rule_bc001, .loc = e->loc, .function = caller->name,
                        .function_usr = caller->usr, .key = callee->usr };
 
         if (e->kind != BC_EDGE_CALL || !bc_is_coroutine(callee) || e->in_coroutine_check) {

@@ -36,7 +36,7 @@ static void check_caller(const BcGraph *g, const BcConfig *cfg, BcNodeId id, BcF
     for (uint32_t i = 0; i < caller->n_out; i++) {
         const BcEdge *e = bc_graph_out_edge(g, id, i);
         const BcNode *callee = bc_graph_node(g, e->to);
-        BcReport r = { .rule = 2, .loc = e->loc, .function = caller->name,
+        BcReport r = { .rule = &bc_rule_bc002, .loc = e->loc, .function = caller->name,
                        .function_usr = caller->usr, .key = callee->usr };
         bool wrapper = callee->labels & (BC_LBIT(BC_L_CO_WRAPPER) |
                                          BC_LBIT(BC_L_CO_WRAPPER_BDRV_RDLOCK));

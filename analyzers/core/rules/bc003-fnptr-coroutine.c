@@ -46,7 +46,7 @@ static void check_store(const BcGraph *g, const BcConfig *cfg, const BcEdge *e, 
 {
     const BcNode *slot = bc_graph_node(g, e->from), *fn = bc_graph_node(g, e->to);
     char key[512];
-    BcReport r = { .rule = 3, .loc = e->loc, .key = key };
+    BcReport r = { .rule = &bc_rule_bc003, .loc = e->loc, .key = key };
     const BcEdge *call;
     BcHop hop;
 
@@ -70,7 +70,7 @@ static void check_slot_call(const BcGraph *g, const BcConfig *cfg, const BcEdge 
                             BcFindings *out)
 {
     const BcNode *caller = bc_graph_node(g, e->from), *slot = bc_graph_node(g, e->to);
-    BcReport r = { .rule = 3, .loc = e->loc, .function = caller->name,
+    BcReport r = { .rule = &bc_rule_bc003, .loc = e->loc, .function = caller->name,
                    .function_usr = caller->usr, .key = slot->qual_name };
 
     if (bc_is_coroutine(slot) && !bc_is_coroutine(caller) && !e->in_coroutine_check) {
@@ -86,7 +86,7 @@ static void check_escapes(const BcGraph *g, const BcConfig *cfg, BcFindings *out
         bc_vec_foreach_const(&g->tus.v[t]->addrs, a) {
             BcNodeId f = bc_graph_lookup(g, a->func_usr), c = bc_graph_lookup(g, a->context_usr);
             const BcNode *ctx = c != BC_NO_NODE ? bc_graph_node(g, c) : NULL;
-            BcReport r = { .rule = 3, .loc = a->loc, .key = a->func_usr };
+            BcReport r = { .rule = &bc_rule_bc003, .loc = a->loc, .key = a->func_usr };
 
             if (a->slot_usr || a->kind != BC_ADDR_ARGUMENT || f == BC_NO_NODE || !ctx ||
                 g->tus.v[t]->status == BC_TU_FAILED || !bc_is_coroutine(bc_graph_node(g, f)) ||

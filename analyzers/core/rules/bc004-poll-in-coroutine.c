@@ -46,7 +46,7 @@ static void report(const BcGraph *g, void *opaque, BcNodeId start, const BcHop *
     Ctx *c = opaque;
     const BcNode *s = bc_graph_node(g, start);
     char key[512];
-    BcReport r = { .rule = 4, .loc = hops[0].loc, .function = s->name, .function_usr = s->usr,
+    BcReport r = { .rule = &bc_rule_bc004, .loc = hops[0].loc, .function = s->name, .function_usr = s->usr,
                    .key = key, .path = hops, .n_path = n };
 
     snprintf(key, sizeof(key), "%s:%s", bc_graph_node(g, poll->func)->usr, poll->what);

@@ -79,7 +79,7 @@ static void report(const BcGraph *g, void *opaque, BcNodeId start, const BcHop *
     Ctx *c = opaque;
     const BcNode *s = bc_graph_node(g, start);
     char key[512];
-    BcReport r = { .rule = 5, .loc = hops[0].loc, .function = s->name, .function_usr = s->usr,
+    BcReport r = { .rule = &bc_rule_bc005, .loc = hops[0].loc, .function = s->name, .function_usr = s->usr,
                    .key = key, .path = hops, .n_path = n };
     const char *how = bc_lock_has_reader(n == 1 ? poll->lock_may : 0) ? "held here"
                       : "required by GRAPH_RDLOCK";

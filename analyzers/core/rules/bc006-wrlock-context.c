@@ -24,7 +24,7 @@ static void check(const BcGraph *g, const BcConfig *cfg, BcNodeId fid, BcLoc loc
 {
     const BcNode *f = bc_graph_node(g, fid);
     char why[256] = "";
-    BcReport r = { .rule = 6, .loc = loc, .function = f->name, .function_usr = f->usr,
+    BcReport r = { .rule = &bc_rule_bc006, .loc = loc, .function = f->name, .function_usr = f->usr,
                    .key = "wrlock" };
 
     if (bc_is_coroutine(f)) {

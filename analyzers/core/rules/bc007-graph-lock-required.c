@@ -20,7 +20,7 @@ static void check(const BcGraph *g, const BcConfig *cfg, const BcEdge *e, BcFind
     const BcNode *caller = bc_graph_node(g, e->from), *callee = bc_graph_node(g, e->to);
     bool slot = e->kind == BC_EDGE_SLOT_CALL;
     bool need_wr = bc_needs_wrlock(callee), need_rd = bc_needs_rdlock(callee);
-    BcReport r = { .rule = 7, .loc = e->loc, .function = caller->name,
+    BcReport r = { .rule = &bc_rule_bc007, .loc = e->loc, .function = caller->name,
                    .function_usr = caller->usr, .key = slot ? callee->qual_name : callee->usr };
 
     if (!need_wr && !need_rd) {

@@ -141,7 +141,7 @@ static void check_node(const BcGraph *g, const BcConfig *cfg, const DeclRef *v, 
     for (size_t k = i + 1; k < j; k++) {
         uint64_t m = decl_mask(cfg, v[k].d, keep);
         BcHop hop = { n->name, NULL, v[k].d->loc, BC_HOP_DECL };
-        BcReport r = { .rule = 8, .loc = v[i].d->loc, .function = n->name,
+        BcReport r = { .rule = &bc_rule_bc008, .loc = v[i].d->loc, .function = n->name,
                        .function_usr = n->usr, .key = key, .path = &hop, .n_path = 1 };
 
         if (m == ref || same_loc(v[k].d->loc, v[k - 1].d->loc)) {
@@ -207,7 +207,7 @@ static void check_store(const BcGraph *g, const BcConfig *cfg, const BcEdge *e, 
     bool rd = bc_node_has(fn, BC_L_GRAPH_RDLOCK), wr = bc_node_has(fn, BC_L_GRAPH_WRLOCK);
     const char *need = NULL;
     char key[512];
-    BcReport r = { .rule = 8, .loc = e->loc, .key = key };
+    BcReport r = { .rule = &bc_rule_bc008, .loc = e->loc, .key = key };
 
     bool weaker_counts = !cfg || cfg->weaker_function_in_slot;
 

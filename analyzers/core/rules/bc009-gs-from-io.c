@@ -38,7 +38,7 @@ static void found(const BcSearch *s, BcNodeId start, const uint32_t *edges, size
     Ctx *c = s->ctx;
     const BcNode *st = bc_graph_node(s->g, start), *gs = bc_graph_node(s->g, target);
     BcHop *hops = malloc((n + 1) * sizeof(*hops));
-    BcReport r = { .rule = 9, .function = st->name, .function_usr = st->usr, .key = gs->usr };
+    BcReport r = { .rule = &bc_rule_bc009, .function = st->name, .function_usr = st->usr, .key = gs->usr };
 
     if (!hops) {
         abort();

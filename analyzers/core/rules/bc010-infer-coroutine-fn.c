@@ -107,7 +107,7 @@ static void report(const BcGraph *g, const BcConfig *cfg, BcNodeId id, Suggest s
 {
     const BcNode *n = bc_graph_node(g, id);
     const char *mark = s == MIXED ? "coroutine_mixed_fn" : "coroutine_fn";
-    BcReport r = { .rule = 10, .loc = n->loc, .function = n->name, .function_usr = n->usr,
+    BcReport r = { .rule = &bc_rule_bc010, .loc = n->loc, .function = n->name, .function_usr = n->usr,
                    .key = mark, .fixit = fx->v, .n_fixits = (uint32_t)fx->n };
 
     if (s == MIXED) {

@@ -53,7 +53,7 @@ void bc_report(BcFindings *out, const BcConfig *cfg, const BcReport *r, const ch
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
     fd.rule = r->rule;
-    fd.severity = bc_config_severity(cfg, r->rule);
+    fd.severity = bc_rule_severity(cfg, r->rule);
     fd.loc = r->loc;
     fd.message = msg;
     fd.function = r->function;

@@ -12,6 +12,7 @@
 #include "config.h"
 #include "findings.h"
 #include "graph.h"
+#include "rules.h"
 
 /* ---- label predicates (after aliases; wrapper markers imply their base) --- */
 
@@ -48,8 +49,13 @@ static inline bool bc_is_function(const BcNode *n)
 
 /* ---- reporting -------------------------------------------------------------- */
 
+/* Each rule's BcRule, for its findings (defined at the end of its file). */
+#define BC_RULE(name) extern const BcRule bc_rule_##name;
+#include "rule-list.h"
+#undef BC_RULE
+
 typedef struct BcReport {
-    int rule;
+    const BcRule *rule;
     BcLoc loc;
     const char *function, *function_usr;
     const char *key;

@@ -140,12 +140,9 @@ BcFindings *fx_run(BcTuFacts **tus, size_t n, const BcConfig *cfg, int rule)
     BcConfig *own = cfg ? NULL : bc_config_default();
     BcGraph *g = bc_graph_build(tus, n, cfg ? cfg : own);
     BcFindings *f = calloc(1, sizeof(*f));
-    bool enabled[11] = { false };
+    BcRuleSet enabled = rule == 0 ? BC_RULES_ALL : BC_RULE_BIT(bc_rule_by_number(rule));
 
     bc_findings_init(f);
-    for (int i = 1; i <= 10; i++) {
-        enabled[i] = rule == 0 || rule == i;
-    }
     bc_rules_run(g, cfg ? cfg : own, enabled, f);
     /* Findings are copies: the graph and the facts may go. */
     bc_graph_free(g);
@@ -164,7 +161,7 @@ size_t fx_count(const BcFindings *f, int rule)
     size_t n = 0;
 
     for (size_t i = 0; i < f->v.n; i++) {
-        n += f->v.v[i].rule == rule;
+        n += f->v.v[i].rule->number == rule;
     }
     return n;
 }
@@ -174,7 +171,7 @@ size_t fx_count_at(const BcFindings *f, int rule, unsigned line)
     size_t n = 0;
 
     for (size_t i = 0; i < f->v.n; i++) {
-        n += f->v.v[i].rule == rule && f->v.v[i].loc.line == line;
+        n += f->v.v[i].rule->number == rule && f->v.v[i].loc.line == line;
     }
     return n;
 }
@@ -182,7 +179,7 @@ size_t fx_count_at(const BcFindings *f, int rule, unsigned line)
 const BcFinding *fx_first(const BcFindings *f, int rule)
 {
     for (size_t i = 0; i < f->v.n; i++) {
-        if (f->v.v[i].rule == rule) {
+        if (f->v.v[i].rule->number == rule) {
             return &f->v.v[i];
         }
     }

@@ -28,9 +28,17 @@ static void expect_error(const char *text, int line, const char *needle)
 {
     BcConfig *c = NULL;
     char *err = NULL, prefix[128];
+    int ret;
 
     write_config(text);
-    assert_int_equal(bc_config_load(fx_tmp_path, &c, &err), -EINVAL);
+    /* As the command line does: load, then check the rule names. */
+    ret = bc_config_load(fx_tmp_path, &c, &err);
+    if (ret == 0) {
+        ret = bc_rules_check_config(c, &err);
+        bc_config_free(c);
+        c = NULL;
+    }
+    assert_int_equal(ret, -EINVAL);
     assert_null(c);
     assert_non_null(err);
     snprintf(prefix, sizeof(prefix), "%s:%d:", fx_tmp_path, line);
@@ -62,8 +70,8 @@ static void config_defaults(void **state)
     assert_int_equal(c->code_class_macros.n, 3);
     assert_string_equal(c->code_class_macros.v[1].from, "IO_CODE");
     assert_string_equal(c->code_class_macros.v[1].to, "code_class:io");
-    assert_int_equal(bc_config_severity(c, 1), BC_SEV_WARNING);
-    assert_int_equal(bc_config_severity(c, 10), BC_SEV_NOTE);
+    assert_int_equal(bc_rule_severity(c, bc_rule_by_number(1)), BC_SEV_WARNING);
+    assert_int_equal(bc_rule_severity(c, bc_rule_by_number(10)), BC_SEV_NOTE);
     assert_string_equal(bc_config_canonical_label(c, "coroutine_fn"), "coroutine_fn");
     bc_config_free(c);
 }
@@ -95,9 +103,9 @@ static void config_load_valid(void **state)
     assert_true(BC_CONFIG_HAS(c, rdlock_functions, "bdrv_graph_co_rdlock")); /* kept */
     assert_int_equal(c->code_class_macros.n, 3);                             /* merged */
     assert_string_equal(c->code_class_macros.v[1].to, "code_class:io_or_gs");
-    assert_int_equal(bc_config_severity(c, 4), BC_SEV_ERROR);
-    assert_int_equal(bc_config_severity(c, 10), BC_SEV_OFF);
-    assert_int_equal(bc_config_severity(c, 1), BC_SEV_WARNING);
+    assert_int_equal(bc_rule_severity(c, bc_rule_by_number(4)), BC_SEV_ERROR);
+    assert_int_equal(bc_rule_severity(c, bc_rule_by_number(10)), BC_SEV_OFF);
+    assert_int_equal(bc_rule_severity(c, bc_rule_by_number(1)), BC_SEV_WARNING);
     assert_true(bc_config_skip_path(c, "/abs/tree/tests/x.c"));
     assert_false(bc_config_skip_path(c, "/abs/tree/src/x.c"));
     bc_config_free(c);
@@ -189,25 +197,48 @@ static void config_qemu_sample_loads(void **state)
     bc_config_free(c);
 }
 
+#define RULES(n) BC_RULE_BIT(bc_rule_by_number(n))
+
 static void rules_parse_lists(void **state)
 {
-    bool en[11];
+    BcRuleSet en;
     const char *bad = NULL;
     size_t bad_len = 0;
     (void)state;
-    assert_int_equal(bc_rules_parse("BC001,poll-in-coroutine,bc010", en, &bad, &bad_len), 0);
-    assert_true(en[1] && en[4] && en[10]);
-    assert_false(en[2] || en[3] || en[5] || en[9]);
-    assert_int_equal(bc_rules_parse("all,-BC010", en, &bad, &bad_len), 0);
-    assert_true(en[1] && en[9]);
-    assert_false(en[10]);
-    assert_int_equal(bc_rules_parse("BC001,BC077", en, &bad, &bad_len), -EINVAL);
+    assert_int_equal(bc_rules_parse("BC001,poll-in-coroutine,bc010", &en, &bad, &bad_len), 0);
+    assert_int_equal(en, RULES(1) | RULES(4) | RULES(10));
+    assert_int_equal(bc_rules_parse("all,-BC010", &en, &bad, &bad_len), 0);
+    assert_int_equal(en, BC_RULES_ALL & ~RULES(10));
+    assert_int_equal(bc_rules_parse("BC001,BC077", &en, &bad, &bad_len), -EINVAL);
     assert_int_equal(bad_len, 5);
     assert_memory_equal(bad, "BC077", 5);
-    assert_int_equal(bc_rules_parse("BC001,,BC002", en, &bad, &bad_len), -EINVAL);
+    assert_int_equal(bc_rules_parse("BC001,,BC002", &en, &bad, &bad_len), -EINVAL);
     assert_non_null(bc_rule_by_name("gs-from-io"));
     assert_int_equal(bc_rule_by_name("BC009")->number, 9);
     assert_null(bc_rule_by_name("nope"));
+}
+
+/* The table is the rules' one identity: ids, numbers and indexes agree. */
+static void rules_table_consistent(void **state)
+{
+    char id[16];
+    (void)state;
+    assert_true(bc_n_rules >= 10 && bc_n_rules <= 64);
+    for (size_t i = 0; i < bc_n_rules; i++) {
+        const BcRule *r = bc_rules[i];
+        snprintf(id, sizeof(id), "BC%03d", r->number);
+        assert_string_equal(r->id, id);
+        assert_int_equal(bc_rule_index(r), i);
+        assert_ptr_equal(bc_rule_by_number(r->number), r);
+        assert_ptr_equal(bc_rule_by_name(r->name), r);
+        assert_non_null(r->run);
+        for (size_t j = 0; j < i; j++) {
+            assert_int_not_equal(bc_rules[j]->number, r->number);
+            assert_string_not_equal(bc_rules[j]->name, r->name);
+        }
+    }
+    assert_int_equal(BC_RULES_ALL, bc_n_rules == 64 ? ~(BcRuleSet)0
+                                                    : ((BcRuleSet)1 << bc_n_rules) - 1);
 }
 
 int main(void)
@@ -226,6 +257,7 @@ int main(void)
                                         fx_tmpfile_teardown),
         cmocka_unit_test(config_qemu_sample_loads),
         cmocka_unit_test(rules_parse_lists),
+        cmocka_unit_test(rules_table_consistent),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

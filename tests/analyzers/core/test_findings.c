@@ -8,11 +8,12 @@
 #include <cmocka.h>
 #include <string.h>
 #include "fixture.h"
+#include "rules.h"
 
 static BcFinding mk(int rule, const char *file, unsigned line, const char *msg)
 {
     BcFinding f = { 0 };
-    f.rule = rule;
+    f.rule = bc_rule_by_number(rule);
     f.severity = BC_SEV_WARNING;
     f.loc = (BcLoc){ file, line, 3 };
     f.message = msg;
@@ -35,8 +36,8 @@ static void findings_dedup_and_sort(void **state)
     assert_int_equal(f.v.n, 3);
     bc_findings_sort(&f);
     assert_string_equal(f.v.v[0].loc.file, "a.c");
-    assert_int_equal(f.v.v[1].rule, 1);           /* same position: by rule */
-    assert_int_equal(f.v.v[2].rule, 2);
+    assert_int_equal(f.v.v[1].rule->number, 1);           /* same position: by rule */
+    assert_int_equal(f.v.v[2].rule->number, 2);
     bc_findings_add(&f, &b);                      /* still a duplicate after sorting */
     assert_int_equal(f.v.n, 3);
     bc_findings_destroy(&f);

@@ -173,7 +173,7 @@ static void rules_run_without_config(void **state)
     fx_def(t, "needs_rd", 10, "graph_rdlock");
     BcGraph *g = bc_graph_build(&t, 1, NULL);
     bc_findings_init(&f);
-    bc_rules_run(g, NULL, NULL, &f);
+    bc_rules_run(g, NULL, BC_RULES_ALL, &f);
     assert_int_equal(fx_count_at(&f, 6, 2), 1);
     assert_int_equal(fx_count_at(&f, 7, 3), 1);
     assert_int_equal(fx_first(&f, 6)->severity, BC_SEV_WARNING);
