@@ -13,7 +13,7 @@
 #             where none is expected (`// expect:` markers by file, line and
 #             rule).
 #   pipeline  the files that feed TUs to the front end and cache its facts
-#             (cache.c, compdb*.c, workers.c, strmap.c).  The corpus runs
+#             (cache.c, compdb*.c, workers.c).  The corpus runs
 #             with --no-cache and one compdb shape, so these are killed by
 #             the corpus or by the pipeline's own tests (ctest cli.*,
 #             cache.*, test_compdb_clean, test_extract_run).
@@ -65,7 +65,7 @@ enumerate() {
 import glob, os, re, sys
 root, scope = sys.argv[1], sys.argv[2]
 PIPELINE = ("cache.c", "compdb.c", "compdb-cache.c", "compdb-clean.c",
-            "compdb-util.c", "workers.c", "strmap.c")
+            "compdb-util.c", "workers.c")
 extract = sorted(glob.glob(os.path.join(root, "analyzers/extract/*.c")))
 pipeline = [f for f in extract if os.path.basename(f) in PIPELINE]
 analysis = sorted(glob.glob(os.path.join(root, "analyzers/core/rules/*.c"))) + \
@@ -179,7 +179,7 @@ python=$("$root"/ci/install-deps.sh --print-python)
 cmake -S "$src" -B "$build" -G Ninja -DBLKCHECK_PYTHON="$python" >/dev/null || exit 2
 targets=blkcheck
 pipeline_tests='^(cli\.|cache\.|test_compdb_clean$|test_extract_run$)'
-grep -q '	analyzers/extract/\(cache\|compdb\|workers\|strmap\)' "$tmp/mutants" &&
+grep -q '	analyzers/extract/\(cache\|compdb\|workers\)' "$tmp/mutants" &&
     targets="blkcheck test_compdb_clean test_extract_run"
 build_mutant() {
     # shellcheck disable=SC2086
@@ -220,7 +220,7 @@ fi
 ak=0 av=0 as=0 pk=0 pv=0 ps=0
 while IFS="$(printf '\t')" read -r id rel off old new op line; do
     case $rel in
-    analyzers/extract/cache.c|analyzers/extract/compdb*.c|analyzers/extract/workers.c|analyzers/extract/strmap.c)
+    analyzers/extract/cache.c|analyzers/extract/compdb*.c|analyzers/extract/workers.c)
         sc=pipeline ;;
     *) sc=analysis ;;
     esac

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "cli.h"
+#include "xalloc.h"
 
 typedef struct Edit {
     const char *file;
@@ -138,10 +139,7 @@ int bc_fix_apply(const BcFindings *f)
     for (size_t i = 0; i < f->v.n; i++) {
         cap += bc_finding_n_fixits(&f->v.v[i]);
     }
-    edits = calloc(cap, sizeof(*edits));
-    if (!edits) {
-        abort();
-    }
+    edits = bc_xcalloc(cap, sizeof(*edits));
     for (size_t i = 0; i < f->v.n; i++) {
         for (uint32_t k = 0; k < bc_finding_n_fixits(&f->v.v[i]); k++) {
             const BcFixit *fx = &f->v.v[i].fixit[k];

@@ -9,6 +9,7 @@
 #include "query-cmd.h"
 #include "query-shell.h"
 #include "query.h"
+#include "xalloc.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -214,9 +215,7 @@ static char *join_args(int argc, char **argv)
     for (int i = 0; i < argc; i++) {
         len += strlen(argv[i]) + 1;
     }
-    if (!(s = calloc(1, len))) {
-        abort();
-    }
+    s = bc_xcalloc(1, len);
     for (int i = 0; i < argc; i++) {
         strcat(strcat(s, i ? " " : ""), argv[i]);
     }

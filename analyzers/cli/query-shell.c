@@ -12,6 +12,7 @@
 #include "query-shell.h"
 #include "query-cmd.h"
 #include "query.h"
+#include "xalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,10 +37,7 @@ static void words_add(size_t *cap, const char *w)
 {
     if (words.n == *cap) {
         *cap = *cap ? *cap * 2 : 256;
-        words.v = realloc(words.v, *cap * sizeof(char *));
-        if (!words.v) {
-            abort();
-        }
+        words.v = bc_xrealloc(words.v, *cap * sizeof(char *));
     }
     words.v[words.n++] = (char *)w;
 }
@@ -96,9 +94,7 @@ static char *gen_word(const char *text, int state)
         }
         gen.i++;
         if (strncmp(w, t, tlen) == 0) {
-            if (!(r = malloc(plen + strlen(w) + 1))) {
-                abort();
-            }
+            r = bc_xmalloc(plen + strlen(w) + 1);
             memcpy(r, text, plen);
             strcpy(r + plen, w);
             return r;

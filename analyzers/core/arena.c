@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "xalloc.h"
 
 #define BC_ARENA_BLOCK (64 * 1024)
 #define BC_ARENA_ALIGN 16
@@ -23,19 +24,9 @@ struct BcArena {
     size_t total;
 };
 
-static void *xcalloc(size_t n, size_t size)
-{
-    void *p = calloc(n, size);
-    if (!p) {
-        fprintf(stderr, "blkcheck: out of memory\n");
-        abort();
-    }
-    return p;
-}
-
 BcArena *bc_arena_new(void)
 {
-    return xcalloc(1, sizeof(BcArena));
+    return bc_xcalloc(1, sizeof(BcArena));
 }
 
 void bc_arena_free(BcArena *a)
@@ -58,7 +49,7 @@ void *bc_arena_alloc(BcArena *a, size_t size)
 
     if (!b || b->size - b->used < need) {
         size_t bsize = need > BC_ARENA_BLOCK / 4 ? need : BC_ARENA_BLOCK;
-        BcArenaBlock *nb = xcalloc(1, sizeof(BcArenaBlock) + bsize);
+        BcArenaBlock *nb = bc_xcalloc(1, sizeof(BcArenaBlock) + bsize);
 
         nb->size = bsize;
         if (b && bsize == need) {

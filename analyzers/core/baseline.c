@@ -16,6 +16,7 @@
 #include "baseline.h"
 #include "report-priv.h"
 #include "rules.h"
+#include "xalloc.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -74,10 +75,7 @@ static int read_entries(json_t *list, BcBaseline *b, const char *path, char **er
     size_t i;
     json_t *e;
 
-    b->v = calloc(json_array_size(list) + 1, sizeof(Entry));
-    if (!b->v) {
-        abort();
-    }
+    b->v = bc_xcalloc(json_array_size(list) + 1, sizeof(Entry));
     json_array_foreach(list, i, e) {
         const char *fp = json_string_value(json_object_get(e, "fingerprint"));
         char what[80];
@@ -117,9 +115,7 @@ int bc_baseline_load(const char *path, BcBaseline **out, char **errmsg)
         return fail(errmsg, -EINVAL, path, "not a blkcheck baseline (version 1 with a "
                     "\"findings\" array)", 0);
     }
-    if (!(b = calloc(1, sizeof(*b)))) {
-        abort();
-    }
+    b = bc_xcalloc(1, sizeof(*b));
     ret = read_entries(list, b, path, errmsg);
     json_decref(root);
     if (ret) {
@@ -144,12 +140,9 @@ void bc_baseline_free(BcBaseline *b)
 
 unsigned bc_baseline_filter(const BcBaseline *b, BcFindings *f)
 {
-    unsigned *left = calloc(b->n + 1, sizeof(unsigned)), removed = 0;
+    unsigned *left = bc_xcalloc(b->n + 1, sizeof(unsigned)), removed = 0;
     size_t w = 0;
 
-    if (!left) {
-        abort();
-    }
     for (size_t i = 0; i < b->n; i++) {
         left[i] = b->v[i].count;
     }

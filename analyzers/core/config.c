@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "labels.h"
+#include "xalloc.h"
 
 static const char *const default_polling_functions[] = { "aio_poll" };
 static const char *const default_polling_macros[] = {
@@ -49,11 +50,8 @@ static const BcNamePair default_code_classes[] = {
 
 BcConfig *bc_config_default(void)
 {
-    BcConfig *c = calloc(1, sizeof(*c));
+    BcConfig *c = bc_xcalloc(1, sizeof(*c));
 
-    if (!c) {
-        abort();
-    }
     c->arena = bc_arena_new();
     FILL(c->polling_functions, default_polling_functions);
     FILL(c->polling_macros, default_polling_macros);

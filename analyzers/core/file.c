@@ -2,6 +2,7 @@
  * file.c - a whole file into memory (file.h)
  */
 #include "file.h"
+#include "xalloc.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -21,10 +22,7 @@ char *bc_read_file(const char *path, size_t *len, int *err)
     do {
         if (n + 1 >= cap) {
             cap = cap ? cap * 2 : 65536;
-            buf = realloc(buf, cap);
-            if (!buf) {
-                abort();
-            }
+            buf = bc_xrealloc(buf, cap);
         }
         got = fread(buf + n, 1, cap - n - 1, fp);
         n += got;

@@ -14,7 +14,9 @@
  * hex digits (two independent 64-bit FNV-1a hashes).
  */
 #include "findings.h"
+#include "hash.h"
 #include "rules.h"
+#include "xalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,9 +50,11 @@ typedef struct Fp {
     uint64_t a, b;
 } Fp;
 
+/* Two lanes: FNV-1a and a variant.  The seeds below are fixed forever:
+ * baselines store fingerprints. */
 static void fp_byte(Fp *h, unsigned char c)
 {
-    h->a = (h->a ^ c) * 1099511628211ull;
+    h->a = bc_fnv1a(h->a, &c, 1);
     h->b = (h->b ^ c) * 0x100000001b3ull * 31 + 7;
 }
 
@@ -125,14 +129,12 @@ static void index_grow(BcFindings *f)
 {
     struct BcFindingsIndex *x = f->index;
 
-    if (!x && !(x = f->index = calloc(1, sizeof(*x)))) {
-        abort();
+    if (!x) {
+        x = f->index = bc_xcalloc(1, sizeof(*x));
     }
     free(x->slots);
     x->cap = x->cap ? x->cap * 2 : 256;
-    if (!(x->slots = calloc(x->cap, sizeof(uint32_t)))) {
-        abort();
-    }
+    x->slots = bc_xcalloc(x->cap, sizeof(uint32_t));
     for (uint32_t i = 0; i < f->v.n; i++) {
         index_put(x, f, i);
     }

@@ -11,6 +11,7 @@
 #include "facts.h"
 #include "flow.h"
 #include "vec.h"
+#include "xalloc.h"
 
 /*
  * The state of one block is the *set* of concrete states reaching it, so a
@@ -73,11 +74,8 @@ struct BcFlow {
 
 BcFlow *bc_flow_new(void)
 {
-    BcFlow *fl = calloc(1, sizeof(*fl));
+    BcFlow *fl = bc_xcalloc(1, sizeof(*fl));
 
-    if (!fl) {
-        abort();
-    }
     bc_flow_block(fl);
     return fl;
 }
@@ -239,12 +237,9 @@ static void summarize(const State *s, BcFlowState *out)
 
 void bc_flow_solve(BcFlow *fl, BcFlowVisit *visit, void *opaque)
 {
-    State *out = calloc(fl->blocks.n, sizeof(*out));
+    State *out = bc_xcalloc(fl->blocks.n, sizeof(*out));
     bool changed = true;
 
-    if (!out) {
-        abort();
-    }
     bc_vec_foreach(&fl->blocks, b) {
         memset(&b->in, 0, sizeof(b->in));
     }

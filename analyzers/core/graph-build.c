@@ -14,10 +14,12 @@
  * merged so that each call site is one edge.
  */
 #include "graph.h"
+#include "hash.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include "config.h"
+#include "xalloc.h"
 
 /* Set of edge indexes, hashed by content, to merge duplicates. */
 typedef struct EdgeSet {
@@ -33,12 +35,7 @@ static uint64_t mix(uint64_t h, uint64_t v)
 
 static uint64_t str_hash(const char *s)
 {
-    uint64_t h = 1469598103934665603ull;
-
-    for (; s && *s; s++) {
-        h = (h ^ (unsigned char)*s) * 1099511628211ull;
-    }
-    return h;
+    return bc_fnv1a_str(BC_FNV1A_BASIS, s);
 }
 
 static uint64_t edge_hash(const BcEdge *e)
@@ -81,10 +78,7 @@ static void set_grow(EdgeSet *s, const BcGraph *g)
     size_t ocap = s->cap;
 
     s->cap = ocap ? ocap * 2 : 1024;
-    s->slots = calloc(s->cap, sizeof(uint32_t));
-    if (!s->slots) {
-        abort();
-    }
+    s->slots = bc_xcalloc(s->cap, sizeof(uint32_t));
     s->n = 0;
     for (size_t i = 0; i < ocap; i++) {
         if (old[i]) {

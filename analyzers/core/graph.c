@@ -5,60 +5,18 @@
  * nodes and edges.
  */
 #include "graph.h"
+#include "strmap.h"
+#include "xalloc.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-/* Open-addressing hash map usr -> node id. */
-struct BcUsrMap {
-    uint32_t *slots;    /* node id + 1; 0 = empty */
-    size_t cap;         /* power of two */
-};
-
-static uint64_t hash_str(const char *s)
-{
-    uint64_t h = 1469598103934665603ull;    /* FNV-1a */
-    for (; *s; s++) {
-        h = (h ^ (unsigned char)*s) * 1099511628211ull;
-    }
-    return h;
-}
-
-static void map_insert(BcGraph *g, struct BcUsrMap *m, BcNodeId id)
-{
-    size_t mask = m->cap - 1;
-    size_t i = hash_str(g->nodes.v[id].usr) & mask;
-
-    while (m->slots[i]) {
-        i = (i + 1) & mask;
-    }
-    m->slots[i] = id + 1;
-}
-
-static void map_grow(BcGraph *g)
-{
-    struct BcUsrMap *m = g->by_usr;
-    size_t ncap = m->cap ? m->cap * 2 : 1024;
-
-    free(m->slots);
-    m->slots = calloc(ncap, sizeof(uint32_t));
-    if (!m->slots) {
-        abort();
-    }
-    m->cap = ncap;
-    for (BcNodeId id = 0; id < g->nodes.n; id++) {
-        map_insert(g, m, id);
-    }
-}
-
 BcGraph *bc_graph_new(void)
 {
-    BcGraph *g = calloc(1, sizeof(*g));
+    BcGraph *g = bc_xcalloc(1, sizeof(*g));
 
-    if (!g || !(g->by_usr = calloc(1, sizeof(*g->by_usr)))) {
-        abort();
-    }
+    g->by_usr = bc_strmap_new();
     g->arena = bc_arena_new();
     return g;
 }
@@ -76,28 +34,16 @@ void bc_graph_free(BcGraph *g)
     bc_vec_free(&g->edges);
     free(g->out);
     free(g->in);
-    free(g->by_usr->slots);
-    free(g->by_usr);
+    bc_strmap_free(g->by_usr);
     bc_arena_free(g->arena);
     free(g);
 }
 
 BcNodeId bc_graph_lookup(const BcGraph *g, const char *usr)
 {
-    const struct BcUsrMap *m = g->by_usr;
-    size_t mask, i;
+    long id = usr ? bc_strmap_get(g->by_usr, usr) : -1;
 
-    if (!m->cap || !usr) {
-        return BC_NO_NODE;
-    }
-    mask = m->cap - 1;
-    for (i = hash_str(usr) & mask; m->slots[i]; i = (i + 1) & mask) {
-        BcNodeId id = m->slots[i] - 1;
-        if (strcmp(g->nodes.v[id].usr, usr) == 0) {
-            return id;
-        }
-    }
-    return BC_NO_NODE;
+    return id < 0 ? BC_NO_NODE : (BcNodeId)id;
 }
 
 BcNodeId bc_graph_intern(BcGraph *g, const char *usr, const char *name, BcSymbolKind kind)
@@ -114,11 +60,7 @@ BcNodeId bc_graph_intern(BcGraph *g, const char *usr, const char *name, BcSymbol
     n.kind = kind;
     bc_vec_push(&g->nodes, n);
     id = (BcNodeId)(g->nodes.n - 1);
-    if ((g->nodes.n + 1) * 2 > g->by_usr->cap) {
-        map_grow(g);    /* re-inserts every node, including @id */
-    } else {
-        map_insert(g, g->by_usr, id);
-    }
+    bc_strmap_put(g->by_usr, n.usr, (long)id);     /* the arena keeps n.usr */
     return id;
 }
 
@@ -157,13 +99,10 @@ void bc_graph_finish(BcGraph *g)
 
     free(g->out);
     free(g->in);
-    g->out = malloc((ne ? ne : 1) * sizeof(uint32_t));
-    g->in = malloc((ne ? ne : 1) * sizeof(uint32_t));
-    out_fill = calloc(nn ? nn : 1, sizeof(uint32_t));
-    in_fill = calloc(nn ? nn : 1, sizeof(uint32_t));
-    if (!g->out || !g->in || !out_fill || !in_fill) {
-        abort();
-    }
+    g->out = bc_xmalloc((ne ? ne : 1) * sizeof(uint32_t));
+    g->in = bc_xmalloc((ne ? ne : 1) * sizeof(uint32_t));
+    out_fill = bc_xcalloc(nn ? nn : 1, sizeof(uint32_t));
+    in_fill = bc_xcalloc(nn ? nn : 1, sizeof(uint32_t));
     for (size_t i = 0; i < nn; i++) {
         g->nodes.v[i].n_out = g->nodes.v[i].n_in = 0;
     }

@@ -73,7 +73,7 @@ typedef struct BcGraph {
     BC_VEC(BcEdge) edges;
     uint32_t *out, *in;         /* edge indexes grouped by node (CSR) */
     bool finished;
-    struct BcUsrMap *by_usr;    /* private: usr -> node */
+    struct BcStrMap *by_usr;    /* private: usr -> node */
 
     /* The facts the graph was built from (owned), for rules that need the
      * per-declaration records (BC008) or polling points (BC004/BC005). */

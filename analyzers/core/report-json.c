@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "rules.h"
+#include "xalloc.h"
 
 #define BC_JSON_VERSION 1
 
@@ -28,10 +29,7 @@ json_t *bc_json_str(const char *s)
         return j;
     }
     /* Not UTF-8 (a non-UTF-8 path): keep the ASCII bytes, mark the rest. */
-    copy = strdup(s);
-    if (!copy) {
-        abort();
-    }
+    copy = bc_xstrdup(s);
     for (char *p = copy; *p; p++) {
         if ((unsigned char)*p >= 0x80) {
             *p = '?';

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "rules.h"
+#include "xalloc.h"
 
 #define SARIF_SCHEMA \
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -36,11 +37,8 @@ static const char *level_name(BcSeverity s)
 static json_t *uri_json(const char *path, bool absolute)
 {
     size_t n = strlen(path);
-    char *buf = malloc(n * 3 + 8), *o = buf;
+    char *buf = bc_xmalloc(n * 3 + 8), *o = buf;
 
-    if (!buf) {
-        abort();
-    }
     if (absolute) {
         o += sprintf(o, "file://");
     }
@@ -225,10 +223,7 @@ static json_t *sarif_json(const BcFindings *f, const BcRunInfo *info)
                     "rules", rules_json(info), "results", results,
                     "invocations", invocation_json(info));
     if (info && info->root && info->root[0]) {
-        char *root = malloc(strlen(info->root) + 2);
-        if (!root) {
-            abort();
-        }
+        char *root = bc_xmalloc(strlen(info->root) + 2);
         sprintf(root, "%s%s", info->root, info->root[strlen(info->root) - 1] == '/' ? "" : "/");
         json_object_set_new(run, "originalUriBaseIds",
                             json_pack("{s:{s:o}}", "SRCROOT", "uri", uri_json(root, true)));

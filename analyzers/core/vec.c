@@ -4,6 +4,7 @@
 #include "vec.h"
 
 #include <stdio.h>
+#include "xalloc.h"
 
 void bc_vec_grow_(void **v, size_t *cap, size_t elem_size, size_t need)
 {
@@ -13,11 +14,7 @@ void bc_vec_grow_(void **v, size_t *cap, size_t elem_size, size_t need)
     while (ncap < need) {
         ncap *= 2;
     }
-    nv = realloc(*v, ncap * elem_size);
-    if (!nv) {
-        fprintf(stderr, "blkcheck: out of memory\n");
-        abort();
-    }
+    nv = bc_xrealloc(*v, ncap * elem_size);
     *v = nv;
     *cap = ncap;
 }

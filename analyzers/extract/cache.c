@@ -34,10 +34,12 @@
 #include <time.h>
 #include <unistd.h>
 #include "cache.h"
+#include "hash.h"
 #include "strmap.h"
 #include "vec.h"
 
 #include "extractor-id.h"
+#include "xalloc.h"
 
 /* Facts from another extractor build are never reused. */
 #define BC_CACHE_VERSION "blkcheck-extract " BC_EXTRACTOR_ID
@@ -51,19 +53,10 @@ struct BcCache {
     BC_VEC(char *) keys;         /* owned copies of the memo keys */
 };
 
-static uint64_t fnv(uint64_t h, const void *p, size_t n)
-{
-    const unsigned char *b = p;
-
-    for (size_t i = 0; i < n; i++) {
-        h = (h ^ b[i]) * 1099511628211ull;
-    }
-    return h;
-}
-
+/* A string with its NUL, so that ("ab", "c") and ("a", "bc") differ. */
 static uint64_t fnv_str(uint64_t h, const char *s)
 {
-    return fnv(h, s ? s : "", s ? strlen(s) + 1 : 1);
+    return bc_fnv1a(h, s ? s : "", s ? strlen(s) + 1 : 1);
 }
 
 static uint64_t fnv_list(uint64_t h, const char *const *v, size_t n)
@@ -71,13 +64,13 @@ static uint64_t fnv_list(uint64_t h, const char *const *v, size_t n)
     for (size_t i = 0; i < n; i++) {
         h = fnv_str(h, v[i]);
     }
-    return fnv(h, "|", 1);
+    return bc_fnv1a(h, "|", 1);
 }
 
 /* Everything in the config that changes what the extractor emits. */
 static uint64_t config_hash(const BcConfig *c)
 {
-    uint64_t h = fnv_str(1469598103934665603ull, BC_CACHE_VERSION);
+    uint64_t h = fnv_str(BC_FNV1A_BASIS, BC_CACHE_VERSION);
 
     h = fnv_str(h, c->graph_lock_capability);
     h = fnv_list(h, c->polling_functions.v, c->polling_functions.n);
@@ -120,7 +113,7 @@ static uint64_t content_hash(const char *path, bool *ok)
             h = (h ^ w) * 0xff51afd7ed558ccdull;
             h ^= h >> 29;
         }
-        h = fnv(h, buf + i, (size_t)n - i);
+        h = bc_fnv1a(h, buf + i, (size_t)n - i);
         total += (uint64_t)n;
     }
     if (fd >= 0) {
@@ -146,11 +139,8 @@ static bool memo_get(BcCache *c, const char *path, uint64_t *out)
 
 static void memo_put(BcCache *c, const char *path, uint64_t h)
 {
-    char *key = strdup(path);
+    char *key = bc_xstrdup(path);
 
-    if (!key) {
-        abort();
-    }
     pthread_mutex_lock(&c->lock);
     bc_vec_push(&c->keys, key);
     bc_strmap_put(c->memo, key, (long)c->hashes.n);
@@ -177,7 +167,7 @@ static bool file_hash(BcCache *c, const char *path, uint64_t *out)
 static void entry_path(const BcCache *c, const BcCompileCmd *cmd, const char *ext,
                        char *out, size_t size)
 {
-    uint64_t h = fnv(c->cfg_hash, "cmd", 3);
+    uint64_t h = bc_fnv1a(c->cfg_hash, "cmd", 3);
 
     h = fnv_str(h, cmd->dir);
     h = fnv_str(h, cmd->file);
@@ -205,7 +195,7 @@ static int mkdir_p(const char *dir)
 BcCache *bc_cache_open(const char *dir, const BcConfig *cfg, char **warning)
 {
     int err = mkdir_p(dir);
-    char probe[PATH_MAX];
+    char probe[PATH_MAX], *real = NULL;
 
     *warning = NULL;
     if (err == 0 && access(dir, R_OK | W_OK | X_OK) != 0) {
@@ -220,6 +210,10 @@ BcCache *bc_cache_open(const char *dir, const BcConfig *cfg, char **warning)
             unlink(probe);
         }
     }
+    /* Absolute: nothing may depend on the current directory in workers. */
+    if (err == 0 && !(real = realpath(dir, NULL))) {
+        err = -errno;
+    }
     if (err) {
         size_t len = strlen(dir) + 128;
         *warning = malloc(len);
@@ -229,11 +223,8 @@ BcCache *bc_cache_open(const char *dir, const BcConfig *cfg, char **warning)
         }
         return NULL;
     }
-    BcCache *c = calloc(1, sizeof(*c));
-    /* Absolute: nothing may depend on the current directory in workers. */
-    if (!c || !(c->dir = realpath(dir, NULL))) {
-        abort();
-    }
+    BcCache *c = bc_xcalloc(1, sizeof(*c));
+    c->dir = real;
     c->cfg_hash = config_hash(cfg);
     c->memo = bc_strmap_new();
     pthread_mutex_init(&c->lock, NULL);

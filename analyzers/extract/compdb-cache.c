@@ -21,15 +21,8 @@
 #include <string.h>
 #include <unistd.h>
 #include "extract.h"
+#include "hash.h"
 #include "file.h"
-
-static unsigned long long hash_bytes(unsigned long long h, const char *p, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        h = (h ^ (unsigned char)p[i]) * 1099511628211ull;
-    }
-    return h;
-}
 
 static void put_str(FILE *f, const char *s)
 {
@@ -150,8 +143,8 @@ int bc_compdb_load_cached(const char *build_dir, const char *cache_dir,
     if (!json) {
         return loadfn(build_dir, out, errmsg);
     }
-    unsigned long long h = hash_bytes(1469598103934665603ull, build_dir, strlen(build_dir) + 1);
-    h = hash_bytes(h, json, len);
+    unsigned long long h = bc_fnv1a(BC_FNV1A_BASIS, build_dir, strlen(build_dir) + 1);
+    h = bc_fnv1a(h, json, len);
     free(json);
     snprintf(entry, sizeof(entry), "%s/compdb-%016llx", cache_dir, h);
     if ((cached = bc_read_file(entry, &clen, NULL)) != NULL) {

@@ -26,6 +26,7 @@
 #include <string.h>
 #include "extract.h"
 #include "file.h"
+#include "xalloc.h"
 
 /* Options whose value (separate or joined) is a path. */
 static const char *const path_opts[] = {
@@ -106,12 +107,9 @@ typedef BC_VEC(const char *) ArgVec;
 static void split_response(BcArena *a, const char *text, ArgVec *out)
 {
     size_t len = strlen(text);
-    char *word = malloc(len + 1);
+    char *word = bc_xmalloc(len + 1);
     const char *p = text;
 
-    if (!word) {
-        abort();
-    }
     while (*p) {
         size_t n = 0;
         char quote = 0;

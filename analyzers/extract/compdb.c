@@ -19,15 +19,13 @@
 #include <sys/stat.h>
 #include <clang-c/CXCompilationDatabase.h>
 #include "extract.h"
+#include "xalloc.h"
 
 static char *xstrdup_printf(const char *fmt, const char *a)
 {
     size_t len = strlen(fmt) + strlen(a) + 1;
-    char *s = malloc(len);
+    char *s = bc_xmalloc(len);
 
-    if (!s) {
-        abort();
-    }
     snprintf(s, len, fmt, a);
     return s;
 }
@@ -100,10 +98,7 @@ int bc_compdb_load(const char *build_dir, BcCompdb **out, char **errmsg)
         *errmsg = xstrdup_printf("%s: no compile commands", path);
         return -EINVAL;
     }
-    BcCompdb *db = calloc(1, sizeof(*db));
-    if (!db) {
-        abort();
-    }
+    BcCompdb *db = bc_xcalloc(1, sizeof(*db));
     db->arena = bc_arena_new();
     db->dir = bc_arena_strdup(db->arena, build_dir);
     for (unsigned i = 0; i < n; i++) {

@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include "extract.h"
 #include "extract-int.h"
+#include "xalloc.h"
 
 #ifndef BC_RESOURCE_DIR
 #define BC_RESOURCE_DIR ""
@@ -35,13 +36,10 @@ const char *bc_extract_resource_dir(void)
  */
 static const char **build_argv(BcArena *a, const BcCompileCmd *cmd, int *argc)
 {
-    const char **v = calloc(cmd->argc + 8, sizeof(*v));
+    const char **v = bc_xcalloc(cmd->argc + 8, sizeof(*v));
     const char *rd = bc_extract_resource_dir();
     int n = 0;
 
-    if (!v) {
-        abort();
-    }
     v[n++] = cmd->argv[0];
     if (*rd) {
         v[n++] = "-resource-dir";
@@ -196,13 +194,13 @@ BcTuFacts *bc_extract_file(const char *file, const char *const *args, unsigned n
                            const BcConfig *cfg)
 {
     CXIndex index = clang_createIndex(0, 0);
-    const char **argv = calloc(n_args + 3, sizeof(*argv));
+    const char **argv = bc_xcalloc(n_args + 3, sizeof(*argv));
     char cwd[4096];
     BcCompileCmd cmd;
     BcTuFacts *f;
 
-    if (!argv || !getcwd(cwd, sizeof(cwd))) {
-        abort();
+    if (!getcwd(cwd, sizeof(cwd))) {
+        abort();    /* tests only: their directory exists */
     }
     argv[0] = "clang";
     for (unsigned i = 0; i < n_args; i++) {

@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include "cache.h"
 #include "extract.h"
+#include "xalloc.h"
 
 typedef struct Pool {
     const BcCompdb *db;
@@ -89,17 +90,14 @@ BcTuFacts **bc_extract_all(const BcCompdb *db, const BcConfig *cfg,
     double t0 = now();
 
     *stats = (BcExtractStats){ .total = (unsigned)db->cmds.n };
-    p.out = calloc(db->cmds.n + 1, sizeof(*p.out));
+    p.out = bc_xcalloc(db->cmds.n + 1, sizeof(*p.out));
     if (jobs == 0) {
         jobs = 1;
     }
     if (jobs > db->cmds.n) {
         jobs = db->cmds.n ? (unsigned)db->cmds.n : 1;
     }
-    threads = calloc(jobs, sizeof(*threads));
-    if (!p.out || !threads) {
-        abort();
-    }
+    threads = bc_xcalloc(jobs, sizeof(*threads));
     atomic_init(&p.next, 0);
     pthread_mutex_init(&p.lock, NULL);
     for (unsigned i = 0; i < jobs; i++) {

@@ -8,6 +8,7 @@
  * stored in, whose callers are the functions that call through them.
  */
 #include "query-int.h"
+#include "xalloc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -98,12 +99,9 @@ static uint64_t *neighbours(const uint64_t *set, const BcGraph *g, bool backward
 static uint64_t *closure(const uint64_t *set, const BcGraph *g, bool backward)
 {
     uint64_t *out = bc_qset_new(g->nodes.n);
-    BcNodeId *queue = malloc((2 * g->nodes.n + 1) * sizeof(BcNodeId));
+    BcNodeId *queue = bc_xmalloc((2 * g->nodes.n + 1) * sizeof(BcNodeId));
     size_t head = 0, tail = 0;
 
-    if (!queue) {
-        abort();
-    }
     for (size_t i = 0; i < g->nodes.n; i++) {
         if (bc_query_bit(set, i)) {
             queue[tail++] = (BcNodeId)i;

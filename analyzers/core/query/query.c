@@ -5,17 +5,15 @@
  * (regfree) and the vectors.
  */
 #include "query-int.h"
+#include "xalloc.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 static BcQuery *query_new(void)
 {
-    BcQuery *q = calloc(1, sizeof(*q));
+    BcQuery *q = bc_xcalloc(1, sizeof(*q));
 
-    if (!q) {
-        abort();
-    }
     q->arena = bc_arena_new();
     return q;
 }
@@ -80,11 +78,8 @@ const char *bc_query_label(const BcQuery *q, size_t i)
 
 uint64_t *bc_qset_new(size_t n_bits)
 {
-    uint64_t *s = calloc(bc_qset_words(n_bits) + 1, sizeof(uint64_t));
+    uint64_t *s = bc_xcalloc(bc_qset_words(n_bits) + 1, sizeof(uint64_t));
 
-    if (!s) {
-        abort();
-    }
     return s;
 }
 
@@ -103,10 +98,7 @@ size_t bc_query_nodes(const BcQuery *q, const BcGraph *g, BcNodeId **out)
     }
     set = bc_qmatch_eval(m, g);
 
-    *out = malloc((g->nodes.n ? g->nodes.n : 1) * sizeof(BcNodeId));
-    if (!*out) {
-        abort();
-    }
+    *out = bc_xmalloc((g->nodes.n ? g->nodes.n : 1) * sizeof(BcNodeId));
     for (size_t i = 0; i < g->nodes.n; i++) {
         if (bc_query_bit(set, i)) {
             (*out)[n++] = (BcNodeId)i;

@@ -16,6 +16,7 @@
  * states with a finite distance, visits exactly the states on some match.
  */
 #include "query-int.h"
+#include "xalloc.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -36,11 +37,8 @@ typedef struct Search {
 
 static void *xmalloc(size_t n)
 {
-    void *p = malloc(n ? n : 1);
+    void *p = bc_xmalloc(n ? n : 1);
 
-    if (!p) {
-        abort();
-    }
     return p;
 }
 

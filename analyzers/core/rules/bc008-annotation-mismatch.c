@@ -29,6 +29,7 @@
 #include <string.h>
 #include "rules.h"
 #include "rules/rule-util.h"
+#include "xalloc.h"
 
 typedef struct DeclRef {
     BcNodeId node;
@@ -173,11 +174,8 @@ static void check_decls(const BcGraph *g, const BcConfig *cfg, BcFindings *out)
     }
     /* Group by node with a counting sort (a header's declarations repeat in
      * every TU: most of the records), then order each small group. */
-    size_t *start = calloc(g->nodes.n + 1, sizeof(*start));
-    DeclRef *sorted = malloc((v.n ? v.n : 1) * sizeof(*sorted));
-    if (!start || !sorted) {
-        abort();
-    }
+    size_t *start = bc_xcalloc(g->nodes.n + 1, sizeof(*start));
+    DeclRef *sorted = bc_xmalloc((v.n ? v.n : 1) * sizeof(*sorted));
     bc_vec_foreach(&v, r) {
         start[r->node + 1]++;
     }

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include "rules.h"
 #include "rules/rule-util.h"
+#include "xalloc.h"
 
 typedef struct Ctx {
     const BcConfig *cfg;
@@ -37,12 +38,9 @@ static void found(const BcSearch *s, BcNodeId start, const uint32_t *edges, size
 {
     Ctx *c = s->ctx;
     const BcNode *st = bc_graph_node(s->g, start), *gs = bc_graph_node(s->g, target);
-    BcHop *hops = malloc((n + 1) * sizeof(*hops));
+    BcHop *hops = bc_xmalloc((n + 1) * sizeof(*hops));
     BcReport r = { .rule = &bc_rule_bc009, .function = st->name, .function_usr = st->usr, .key = gs->usr };
 
-    if (!hops) {
-        abort();
-    }
     r.n_path = bc_path_hops(s->g, edges, n, poll, hops);
     r.path = hops;
     r.loc = hops[0].loc;

@@ -24,6 +24,7 @@
 #include <string.h>
 #include "rules.h"
 #include "rules/rule-util.h"
+#include "xalloc.h"
 
 typedef enum Suggest { NONE, MIXED, COROUTINE } Suggest;
 
@@ -169,13 +170,10 @@ static void mark_escapes(const BcGraph *g, uint8_t *escapes)
 
 static void run(const BcGraph *g, const BcConfig *cfg, BcFindings *out)
 {
-    uint8_t *escapes = calloc(g->nodes.n + 1, 1), *sugg = calloc(g->nodes.n + 1, 1);
+    uint8_t *escapes = bc_xcalloc(g->nodes.n + 1, 1), *sugg = bc_xcalloc(g->nodes.n + 1, 1);
     DeclLocs decls = { 0 };
     size_t k = 0;
 
-    if (!escapes || !sugg) {
-        abort();
-    }
     mark_escapes(g, escapes);
     for (BcNodeId id = 0; id < g->nodes.n; id++) {
         sugg[id] = (uint8_t)suggestion(g, id, escapes);

@@ -2,6 +2,7 @@
  * rule-util.c - helpers shared by the rule files (see rule-util.h)
  */
 #include "rule-util.h"
+#include "xalloc.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -138,10 +139,7 @@ void bc_poll_index_build(BcPollIndex *x, const BcGraph *g)
     }
     x->v = v.v;
     x->n = w;
-    x->begin = calloc(g->nodes.n + 2, sizeof(uint32_t));
-    if (!x->begin) {
-        abort();
-    }
+    x->begin = bc_xcalloc(g->nodes.n + 2, sizeof(uint32_t));
     for (size_t i = 0; i < w; i++) {
         x->begin[x->v[i].func + 1]++;
     }
@@ -225,14 +223,11 @@ void bc_search_prepare(BcSearch *s)
     const BcGraph *g = s->g;
     size_t nn = g->nodes.n, head = 0, tail = 0;
 
-    s->useful = calloc(nn + 1, 1);
-    s->stamp = calloc(nn + 1, sizeof(uint32_t));
-    s->parent = calloc(nn + 1, sizeof(uint32_t));
-    s->depth = calloc(nn + 1, sizeof(uint32_t));
-    s->queue = calloc(nn + 1, sizeof(uint32_t));
-    if (!s->useful || !s->stamp || !s->parent || !s->depth || !s->queue) {
-        abort();
-    }
+    s->useful = bc_xcalloc(nn + 1, 1);
+    s->stamp = bc_xcalloc(nn + 1, sizeof(uint32_t));
+    s->parent = bc_xcalloc(nn + 1, sizeof(uint32_t));
+    s->depth = bc_xcalloc(nn + 1, sizeof(uint32_t));
+    s->queue = bc_xcalloc(nn + 1, sizeof(uint32_t));
     for (BcNodeId id = 0; id < nn; id++) {
         const BcNode *n = bc_graph_node(g, id);
         if (is_target(s, n) || (n_points(s->polls, id) && s->enter(s, n))) {
@@ -326,11 +321,8 @@ void bc_search_from(BcSearch *s, BcNodeId start)
     const BcGraph *g = s->g;
     unsigned max = s->max_depth ? s->max_depth : 32;
     size_t head = 0, tail = 0;
-    uint32_t *buf = malloc((max + 2) * sizeof(uint32_t));
+    uint32_t *buf = bc_xmalloc((max + 2) * sizeof(uint32_t));
 
-    if (!buf) {
-        abort();
-    }
     s->cur++;
     s->n_found = 0;
     s->stamp[start] = s->cur;
@@ -384,11 +376,8 @@ uint32_t bc_path_hops(const BcGraph *g, const uint32_t *edges, size_t n,
 void bc_report_poll_path(const BcGraph *g, void *ctx, BcNodeId start, const uint32_t *edges,
                          size_t n, const BcPollPoint *poll, BcPollReportFn *report)
 {
-    BcHop *hops = malloc((n + 1) * sizeof(*hops));
+    BcHop *hops = bc_xmalloc((n + 1) * sizeof(*hops));
 
-    if (!hops) {
-        abort();
-    }
     report(g, ctx, start, hops, bc_path_hops(g, edges, n, poll, hops), poll);
     free(hops);
 }

@@ -12,6 +12,8 @@
 #include <stdbool.h>
 #include <string.h>
 #include "strmap.h"
+#include "hash.h"
+#include "xalloc.h"
 
 typedef struct BcStrSlot {
     const char *key;
@@ -26,26 +28,15 @@ struct BcStrMap {
 
 static uint64_t str_hash(const char *s)
 {
-    uint64_t h = 1469598103934665603ull;
-
-    while (*s) {
-        h = (h ^ (unsigned char)*s++) * 1099511628211ull;
-    }
-    return h;
+    return bc_fnv1a_str(BC_FNV1A_BASIS, s);
 }
 
 BcStrMap *bc_strmap_new(void)
 {
-    BcStrMap *m = calloc(1, sizeof(*m));
+    BcStrMap *m = bc_xcalloc(1, sizeof(*m));
 
-    if (!m) {
-        abort();
-    }
     m->cap = 64;
-    m->slots = calloc(m->cap, sizeof(*m->slots));
-    if (!m->slots) {
-        abort();
-    }
+    m->slots = bc_xcalloc(m->cap, sizeof(*m->slots));
     return m;
 }
 
@@ -70,11 +61,8 @@ static BcStrSlot *find_slot(BcStrSlot *slots, size_t cap, const char *key, uint6
 static void grow(BcStrMap *m)
 {
     size_t cap = m->cap * 2;
-    BcStrSlot *slots = calloc(cap, sizeof(*slots));
+    BcStrSlot *slots = bc_xcalloc(cap, sizeof(*slots));
 
-    if (!slots) {
-        abort();
-    }
     for (size_t i = 0; i < m->cap; i++) {
         if (m->slots[i].key) {
             *find_slot(slots, cap, m->slots[i].key, m->slots[i].hash) = m->slots[i];

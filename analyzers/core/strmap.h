@@ -1,7 +1,11 @@
 /*
  * strmap.h - string -> index hash map (USRs to symbols, macro names, paths)
  *
- * Context: not locked; one owner thread, or the owner's lock.
+ * Context: not locked: one writer (or the owner's lock); once filled,
+ * lookups from any number of threads.
+ *
+ * The analyzer's one string table: USRs to symbols and graph nodes, macro
+ * names, paths.
  */
 #ifndef BC_STRMAP_H
 #define BC_STRMAP_H
