@@ -15,17 +15,13 @@
  */
 #include "findings.h"
 #include "hash.h"
+#include "index-set.h"
 #include "rules.h"
 #include "xalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-struct BcFindingsIndex {
-    uint32_t *slots;        /* finding index + 1; 0 = empty */
-    size_t cap;
-};
 
 void bc_findings_init(BcFindings *f)
 {
@@ -36,7 +32,7 @@ void bc_findings_init(BcFindings *f)
 void bc_findings_destroy(BcFindings *f)
 {
     if (f->index) {
-        free(f->index->slots);
+        bc_index_set_destroy(f->index);
         free(f->index);
     }
     bc_vec_free(&f->v);
@@ -115,46 +111,17 @@ static bool dup_equal(const BcFinding *a, const BcFinding *b)
            str_eq(a->loc.file, b->loc.file) && str_eq(a->message, b->message);
 }
 
-static void index_put(struct BcFindingsIndex *x, const BcFindings *f, uint32_t idx)
+static uint64_t stored_dup_hash(const void *f, uint32_t idx)
 {
-    size_t mask = x->cap - 1, i = dup_hash(&f->v.v[idx]) & mask;
-
-    while (x->slots[i]) {
-        i = (i + 1) & mask;
-    }
-    x->slots[i] = idx + 1;
+    return dup_hash(&((const BcFindings *)f)->v.v[idx]);
 }
 
-static void index_grow(BcFindings *f)
+static bool stored_dup_equal(const void *f, uint32_t idx, const void *fd)
 {
-    struct BcFindingsIndex *x = f->index;
-
-    if (!x) {
-        x = f->index = bc_xcalloc(1, sizeof(*x));
-    }
-    free(x->slots);
-    x->cap = x->cap ? x->cap * 2 : 256;
-    x->slots = bc_xcalloc(x->cap, sizeof(uint32_t));
-    for (uint32_t i = 0; i < f->v.n; i++) {
-        index_put(x, f, i);
-    }
+    return dup_equal(&((const BcFindings *)f)->v.v[idx], fd);
 }
 
-static bool is_duplicate(BcFindings *f, const BcFinding *fd)
-{
-    size_t mask, i;
-
-    if (!f->index || (f->v.n + 1) * 2 > f->index->cap) {
-        index_grow(f);
-    }
-    mask = f->index->cap - 1;
-    for (i = dup_hash(fd) & mask; f->index->slots[i]; i = (i + 1) & mask) {
-        if (dup_equal(&f->v.v[f->index->slots[i] - 1], fd)) {
-            return true;
-        }
-    }
-    return false;
-}
+static const BcIndexSetOps dup_ops = { stored_dup_hash, stored_dup_equal };
 
 /* ---- sink ------------------------------------------------------------------ */
 
@@ -197,8 +164,13 @@ static void copy_parts(BcArena *a, BcFinding *c, const BcFinding *fd)
 void bc_findings_add(BcFindings *f, const BcFinding *fd)
 {
     BcFinding c = *fd;
+    uint64_t h = dup_hash(fd);
 
-    if (is_duplicate(f, fd)) {
+    if (!f->index) {
+        f->index = bc_xcalloc(1, sizeof(*f->index));
+        bc_index_set_init(f->index, &dup_ops);
+    }
+    if (bc_index_set_contains(f->index, f, h, fd)) {
         return;
     }
     if (f->cap && f->v.n >= f->cap) {
@@ -208,7 +180,7 @@ void bc_findings_add(BcFindings *f, const BcFinding *fd)
     copy_parts(f->arena, &c, fd);
     c.fingerprint = fingerprint(f->arena, &c);
     bc_vec_push(&f->v, c);
-    index_put(f->index, f, (uint32_t)(f->v.n - 1));
+    bc_index_set_add(f->index, f, (uint32_t)(f->v.n - 1), h);
 }
 
 static int cmp_str(const char *a, const char *b)
@@ -246,9 +218,9 @@ void bc_findings_sort(BcFindings *f)
     }
     /* Indexes point at positions: rebuild them for later adds. */
     if (f->index) {
-        memset(f->index->slots, 0, f->index->cap * sizeof(uint32_t));
+        bc_index_set_clear(f->index);
         for (uint32_t i = 0; i < f->v.n; i++) {
-            index_put(f->index, f, i);
+            bc_index_set_add(f->index, f, i, dup_hash(&f->v.v[i]));
         }
     }
 }

@@ -65,7 +65,7 @@ typedef struct BcFindings {
     BC_VEC(BcFinding) v;
     uint32_t dropped;       /* beyond the cap */
     uint32_t cap;           /* 0: unlimited */
-    struct BcFindingsIndex *index;  /* private: duplicate detection */
+    struct BcIndexSet *index;       /* private: duplicate detection */
 } BcFindings;
 
 void bc_findings_init(BcFindings *f);

@@ -15,17 +15,15 @@
  */
 #include "graph.h"
 #include "hash.h"
+#include "index-set.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include "config.h"
 #include "xalloc.h"
 
-/* Set of edge indexes, hashed by content, to merge duplicates. */
-typedef struct EdgeSet {
-    uint32_t *slots;        /* edge index + 1; 0 = empty */
-    size_t cap, n;
-} EdgeSet;
+/* The edges so far, hashed by content, to merge duplicates. */
+typedef BcIndexSet EdgeSet;
 
 static uint64_t mix(uint64_t h, uint64_t v)
 {
@@ -61,50 +59,27 @@ static bool edge_equal(const BcEdge *a, const BcEdge *b)
            same_str(a->loc.file, b->loc.file);
 }
 
-static void set_insert(EdgeSet *s, const BcGraph *g, uint32_t idx)
+static uint64_t stored_edge_hash(const void *g, uint32_t idx)
 {
-    size_t mask = s->cap - 1, i = edge_hash(&g->edges.v[idx]) & mask;
-
-    while (s->slots[i]) {
-        i = (i + 1) & mask;
-    }
-    s->slots[i] = idx + 1;
-    s->n++;
+    return edge_hash(&((const BcGraph *)g)->edges.v[idx]);
 }
 
-static void set_grow(EdgeSet *s, const BcGraph *g)
+static bool stored_edge_equal(const void *g, uint32_t idx, const void *e)
 {
-    uint32_t *old = s->slots;
-    size_t ocap = s->cap;
-
-    s->cap = ocap ? ocap * 2 : 1024;
-    s->slots = bc_xcalloc(s->cap, sizeof(uint32_t));
-    s->n = 0;
-    for (size_t i = 0; i < ocap; i++) {
-        if (old[i]) {
-            set_insert(s, g, old[i] - 1);
-        }
-    }
-    free(old);
+    return edge_equal(&((const BcGraph *)g)->edges.v[idx], e);
 }
+
+static const BcIndexSetOps edge_set_ops = { stored_edge_hash, stored_edge_equal };
 
 /* Append @e unless an identical edge exists. */
 static void add_edge_once(BcGraph *g, EdgeSet *s, const BcEdge *e)
 {
-    size_t mask, i;
+    uint64_t h = edge_hash(e);
 
-    if ((s->n + 1) * 2 > s->cap) {
-        set_grow(s, g);
+    if (!bc_index_set_contains(s, g, h, e)) {
+        bc_graph_add_edge(g, e);
+        bc_index_set_add(s, g, (uint32_t)(g->edges.n - 1), h);
     }
-    mask = s->cap - 1;
-    for (i = edge_hash(e) & mask; s->slots[i]; i = (i + 1) & mask) {
-        if (edge_equal(&g->edges.v[s->slots[i] - 1], e)) {
-            return;
-        }
-    }
-    bc_graph_add_edge(g, e);
-    s->slots[i] = (uint32_t)g->edges.n;
-    s->n++;
 }
 
 /* ---- nodes ------------------------------------------------------------- */
@@ -208,8 +183,9 @@ static void add_addrs(BcGraph *g, EdgeSet *set, const BcTuFacts *tu)
 BcGraph *bc_graph_build(BcTuFacts **tus, size_t n, const BcConfig *cfg)
 {
     BcGraph *g = bc_graph_new();
-    EdgeSet set = { 0 };
+    EdgeSet set;
 
+    bc_index_set_init(&set, &edge_set_ops);
     for (size_t i = 0; i < n; i++) {
         bc_vec_push(&g->tus, tus[i]);
         if (tus[i]->status != BC_TU_FAILED) {
@@ -230,7 +206,7 @@ BcGraph *bc_graph_build(BcTuFacts **tus, size_t n, const BcConfig *cfg)
     }
     /* Functions first seen as a callee only (externals) get config labels too. */
     add_config_labels(g, cfg);
-    free(set.slots);
+    bc_index_set_destroy(&set);
     bc_graph_finish(g);
     return g;
 }
