@@ -17,29 +17,6 @@
 
 #define BC_JSON_VERSION 1
 
-json_t *bc_json_str(const char *s)
-{
-    json_t *j;
-    char *copy;
-
-    if (!s) {
-        return json_null();
-    }
-    if ((j = json_string(s))) {
-        return j;
-    }
-    /* Not UTF-8 (a non-UTF-8 path): keep the ASCII bytes, mark the rest. */
-    copy = bc_xstrdup(s);
-    for (char *p = copy; *p; p++) {
-        if ((unsigned char)*p >= 0x80) {
-            *p = '?';
-        }
-    }
-    j = json_string(copy);
-    free(copy);
-    return j;
-}
-
 static const char *const hop_kinds[] = {
     [BC_HOP_CALL] = "call", [BC_HOP_POINTS_TO] = "points_to", [BC_HOP_POLL] = "poll",
     [BC_HOP_DECL] = "declaration", [BC_HOP_NOTE] = "note",
