@@ -15,9 +15,7 @@
 #include <unistd.h>
 #include "cli.h"
 #include "rules.h"
-#ifdef BC_HAVE_QUERY
 #include "query-cmd.h"
-#endif
 
 enum {
     OPT_RULES = 256, OPT_FORMAT, OPT_OUTPUT, OPT_BASELINE, OPT_WRITE_BASELINE,
@@ -75,12 +73,8 @@ static void usage(FILE *out)
           "\n"
           "Exit status: 0 clean, 1 findings, 2 usage or input error,\n"
           "3 analysis incomplete (a translation unit did not parse).\n", out);
-#ifdef BC_HAVE_QUERY
     fputc('\n', out);
     bc_query_usage(out);
-#else
-    fputs("\nquery: not built in this binary\n", out);
-#endif
 }
 
 static void list_rules(void)
@@ -177,7 +171,6 @@ static int query_main(int argc, char **argv)
     if (r >= 0) {
         return r;
     }
-#ifdef BC_HAVE_QUERY
     BcSession s;
     if (optind >= argc) {
         bc_query_usage(stderr);
@@ -188,10 +181,6 @@ static int query_main(int argc, char **argv)
     }
     bc_session_close(&s);
     return r;
-#else
-    fputs("blkcheck: query: not built\n", stderr);
-    return BC_EXIT_USAGE;
-#endif
 }
 
 static int check_main(int argc, char **argv)

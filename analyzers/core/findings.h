@@ -22,7 +22,7 @@
 #include "facts.h"
 #include "vec.h"
 
-/* What a hop is (added after the first contract; CALL is the zero value). */
+/* What a hop is (CALL is the zero value). */
 typedef enum BcHopKind {
     BC_HOP_CALL,            /* function calls callee (a function or a slot) at loc */
     BC_HOP_POINTS_TO,       /* slot (function) may hold callee, stored at loc */
@@ -35,7 +35,7 @@ typedef struct BcHop {
     const char *function;   /* name of the caller at this hop */
     const char *callee;     /* name of the callee */
     BcLoc loc;              /* the call */
-    BcHopKind kind;         /* addition: how to read function/callee */
+    BcHopKind kind;         /* how to read function/callee */
 } BcHop;
 
 typedef struct BcFixit {
@@ -57,7 +57,7 @@ typedef struct BcFinding {
     const BcFixit *fixit;   /* NULL unless BC010; an array of n_fixits */
     const char *fingerprint;/* stable hex string, filled by bc_findings_add */
     const char *key;        /* extra fingerprint material from the rule (callee USR...) */
-    uint32_t n_fixits;      /* addition: entries at fixit (0 with fixit set means 1) */
+    uint32_t n_fixits;      /* entries at fixit (0 with fixit set means 1) */
 } BcFinding;
 
 typedef struct BcFindings {
