@@ -18,11 +18,10 @@
 
 #include "block/aio-wait.h"
 #include "block/block_int.h"
+#include "qemu/compiler.h"
 #include "qemu/coroutine.h"
 #include "qemu/main-loop.h"
 #include "sysemu/block-backend.h"
-
-#define BLK_UNLIKELY(x) __builtin_expect(!!(x), 0)
 
 struct BlockBackend {
     ThreadCounter in_flight;    /* requests inside, per thread */
@@ -47,7 +46,7 @@ int64_t blk_in_flight(BlockBackend *blk)
 static void blk_dec_in_flight(BlockBackend *blk)
 {
     thread_counter_add(&blk->in_flight, -1);
-    if (BLK_UNLIKELY(__atomic_load_n(&blk->quiesce_counter, __ATOMIC_SEQ_CST))) {
+    if (unlikely(__atomic_load_n(&blk->quiesce_counter, __ATOMIC_SEQ_CST))) {
         aio_wait_kick();
     }
 }
@@ -57,7 +56,7 @@ static void coroutine_fn blk_inc_in_flight_wait(BlockBackend *blk)
 {
     for (;;) {
         thread_counter_add(&blk->in_flight, 1);
-        if (!BLK_UNLIKELY(__atomic_load_n(&blk->quiesce_counter,
+        if (!unlikely(__atomic_load_n(&blk->quiesce_counter,
                                           __ATOMIC_SEQ_CST))) {
             return;
         }

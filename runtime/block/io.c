@@ -28,10 +28,9 @@
 
 #include "block/aio-wait.h"
 #include "block/block_int.h"
+#include "qemu/compiler.h"
 #include "qemu/coroutine.h"
 #include "qemu/main-loop.h"
-
-#define IO_UNLIKELY(x) __builtin_expect(!!(x), 0)
 
 /* Fallback write_zeroes writes at most this much per driver call. */
 #define ZERO_CHUNK (1024 * 1024)
@@ -70,7 +69,7 @@ bool bdrv_is_drained(const BlockDriverState *bs)
 /* A drain polls for in-flight counters to reach zero: tell it to look. */
 static void gate_kick_drain(BlockDriverState *bs)
 {
-    if (IO_UNLIKELY(bdrv_is_drained(bs))) {
+    if (unlikely(bdrv_is_drained(bs))) {
         aio_wait_kick();
     }
 }
@@ -97,7 +96,7 @@ static void gate_leave(BlockDriverState *bs)
     BdrvRequestGate *g = &bs->gate;
 
     thread_counter_add(&g->in_flight, -1);
-    if (IO_UNLIKELY(__atomic_load_n(&g->exclusive, __ATOMIC_SEQ_CST))) {
+    if (unlikely(__atomic_load_n(&g->exclusive, __ATOMIC_SEQ_CST))) {
         gate_wake_holder(g);
     }
     gate_kick_drain(bs);
@@ -114,7 +113,7 @@ static void coroutine_fn gate_enter(BlockDriverState *bs)
     BdrvRequestGate *g = &bs->gate;
 
     thread_counter_add(&g->in_flight, 1);
-    while (IO_UNLIKELY(__atomic_load_n(&g->exclusive, __ATOMIC_SEQ_CST))) {
+    while (unlikely(__atomic_load_n(&g->exclusive, __ATOMIC_SEQ_CST))) {
         gate_leave(bs);
         qemu_mutex_lock(&g->lock);
         if (__atomic_load_n(&g->exclusive, __ATOMIC_SEQ_CST)) {

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "qemu/atomic.h"
+#include "qemu/compiler.h"
 #include "qemu/coroutine.h"
 #include "qemu/main-loop.h"
 #include "coroutine-int.h"
@@ -160,7 +161,7 @@ static inline CoThreadState *co_tls_here(void)
 {
     CoThreadState *ts = &co_thread_state;
 
-    if (__builtin_expect(!ts->initialized, 0)) {
+    if (unlikely(!ts->initialized)) {
         co_tls_init(ts);
     }
     return ts;
@@ -212,7 +213,7 @@ static void co_switch(Coroutine *from, Coroutine *to, const CoroutineBackend *b)
 {
     co_san_before(from, to);
 #if defined(__x86_64__)
-    if (__builtin_expect(b == &coroutine_backend_asm, 1)) {
+    if (likely(b == &coroutine_backend_asm)) {
         mqblk_co_asm_switch(&from->m.sp, to->m.sp);     /* devirtualized */
     } else
 #endif
