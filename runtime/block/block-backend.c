@@ -18,6 +18,7 @@
 
 #include "block/aio-wait.h"
 #include "block/block_int.h"
+#include "qemu/atomic.h"
 #include "qemu/compiler.h"
 #include "qemu/coroutine.h"
 #include "qemu/main-loop.h"
@@ -46,7 +47,7 @@ int64_t blk_in_flight(BlockBackend *blk)
 static void blk_dec_in_flight(BlockBackend *blk)
 {
     thread_counter_add(&blk->in_flight, -1);
-    if (unlikely(__atomic_load_n(&blk->quiesce_counter, __ATOMIC_SEQ_CST))) {
+    if (unlikely(qatomic_load_seq(&blk->quiesce_counter))) {
         aio_wait_kick();
     }
 }
@@ -56,13 +57,12 @@ static void coroutine_fn blk_inc_in_flight_wait(BlockBackend *blk)
 {
     for (;;) {
         thread_counter_add(&blk->in_flight, 1);
-        if (!unlikely(__atomic_load_n(&blk->quiesce_counter,
-                                          __ATOMIC_SEQ_CST))) {
+        if (likely(!qatomic_load_seq(&blk->quiesce_counter))) {
             return;
         }
         blk_dec_in_flight(blk);
         qemu_mutex_lock(&blk->lock);
-        if (__atomic_load_n(&blk->quiesce_counter, __ATOMIC_SEQ_CST)) {
+        if (qatomic_load_seq(&blk->quiesce_counter)) {
             qemu_co_queue_wait_qemu_mutex(&blk->queued_requests, &blk->lock);
         }
         qemu_mutex_unlock(&blk->lock);
@@ -72,14 +72,14 @@ static void coroutine_fn blk_inc_in_flight_wait(BlockBackend *blk)
 static void blk_quiesce(BlockBackend *blk)
 {
     qemu_mutex_lock(&blk->lock);
-    __atomic_fetch_add(&blk->quiesce_counter, 1, __ATOMIC_SEQ_CST);
+    qatomic_fetch_add(&blk->quiesce_counter, 1);
     qemu_mutex_unlock(&blk->lock);
 }
 
 static void blk_unquiesce(BlockBackend *blk)
 {
     qemu_mutex_lock(&blk->lock);
-    if (__atomic_sub_fetch(&blk->quiesce_counter, 1, __ATOMIC_SEQ_CST) == 0) {
+    if (qatomic_sub_fetch(&blk->quiesce_counter, 1) == 0) {
         qemu_co_queue_restart_all(&blk->queued_requests);
     }
     qemu_mutex_unlock(&blk->lock);
@@ -183,7 +183,7 @@ void blk_set_request_alignment(BlockBackend *blk, uint32_t align)
     if (align == 0 || (align & (align - 1))) {
         align = 1;
     }
-    __atomic_store_n(&blk->request_alignment, align, __ATOMIC_RELAXED);
+    qatomic_set(&blk->request_alignment, align);
 }
 
 int no_coroutine_fn blk_insert_bs(BlockBackend *blk, BlockDriverState *bs,
@@ -272,7 +272,7 @@ BlockDriverState *GRAPH_RDLOCK blk_bs(BlockBackend *blk)
 static int blk_check_args(BlockBackend *blk, int64_t offset, int64_t bytes,
                           const QEMUIOVector *qiov, BdrvRequestFlags flags)
 {
-    uint32_t align = __atomic_load_n(&blk->request_alignment, __ATOMIC_RELAXED);
+    uint32_t align = qatomic_read(&blk->request_alignment);
 
     if (offset < 0 || bytes < 0 || bytes > BDRV_REQUEST_MAX_BYTES ||
         (flags & ~BDRV_REQ_MASK)) {
@@ -297,7 +297,7 @@ static int GRAPH_RDLOCK blk_check_range(BlockBackend *blk, int64_t offset,
     if (!bs) {
         return -EIO;
     }
-    len = __atomic_load_n(&bs->total_bytes, __ATOMIC_RELAXED);
+    len = qatomic_read(&bs->total_bytes);
     if (offset > len || bytes > len - offset) {
         return -EIO;
     }

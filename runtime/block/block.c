@@ -27,6 +27,7 @@
 
 #include "block/aio.h"
 #include "block/block_int.h"
+#include "qemu/atomic.h"
 #include "qemu/main-loop.h"
 
 /* ---- drivers ---------------------------------------------------------- */
@@ -53,7 +54,7 @@ static const BlockDriver *bdrv_driver_at(unsigned i)
         return builtin_drivers[i];
     }
     i -= BUILTIN_DRIVER_COUNT;
-    if (i < __atomic_load_n(&registered_count, __ATOMIC_ACQUIRE)) {
+    if (i < qatomic_load_acquire(&registered_count)) {
         return registered_drivers[i];
     }
     return NULL;
@@ -80,8 +81,7 @@ void bdrv_register(const BlockDriver *drv)
         abort();
     }
     registered_drivers[registered_count] = drv;
-    __atomic_store_n(&registered_count, registered_count + 1,
-                     __ATOMIC_RELEASE);
+    qatomic_store_release(&registered_count, registered_count + 1);
 }
 
 /* Returns: "null, file, ..." (malloc'd), for messages. */
@@ -545,7 +545,7 @@ bdrv_open_node(BlockDriverState *bs, BlockOpts *opts, Error **errp)
         ret = (int)len;
         goto fail_close;
     }
-    __atomic_store_n(&bs->total_bytes, len, __ATOMIC_RELAXED);
+    qatomic_set(&bs->total_bytes, len);
     /* A child opened meanwhile may have taken the name. */
     if (!bdrv_node_name_check_free(bs->node_name, errp)) {
         ret = -EEXIST;

@@ -45,7 +45,7 @@
  * the store; after, the reader's load sees has_writer; straddling, both.
  * This is the scheme of liburcu and QEMU's RCU.  Without membarrier (old
  * kernel, seccomp, or MQBLK_GRAPH_LOCK_MEMBARRIER=0) both sides use
- * __atomic_thread_fence(__ATOMIC_SEQ_CST).
+ * smp_mb(), a seq_cst fence (qemu/atomic.h).
  *
  * Happens-before.  The counter stores are release and the writer's loads
  * acquire, and has_writer is stored release and loaded acquire: that makes
@@ -115,16 +115,16 @@ static void graph_die(const char *fn, const char *msg)
 static inline void graph_reader_mb(void)
 {
     if (use_membarrier) {
-        __atomic_signal_fence(__ATOMIC_SEQ_CST);   /* compiler barrier only */
+        barrier();                                 /* compiler barrier only */
     } else {
-        __atomic_thread_fence(__ATOMIC_SEQ_CST);
+        smp_mb();
     }
 }
 
 /* The writer's half: a full barrier on every CPU running one of our threads. */
 static void graph_writer_mb(void)
 {
-    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    smp_mb();
     if (use_membarrier &&
         syscall(__NR_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) != 0) {
         graph_die(__func__, "membarrier() failed after registration");

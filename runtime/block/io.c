@@ -28,6 +28,7 @@
 
 #include "block/aio-wait.h"
 #include "block/block_int.h"
+#include "qemu/atomic.h"
 #include "qemu/compiler.h"
 #include "qemu/coroutine.h"
 #include "qemu/main-loop.h"
@@ -63,7 +64,7 @@ int64_t bdrv_in_flight(BlockDriverState *bs)
 
 bool bdrv_is_drained(const BlockDriverState *bs)
 {
-    return __atomic_load_n(&bs->quiesce_counter, __ATOMIC_SEQ_CST) > 0;
+    return qatomic_load_seq(&bs->quiesce_counter) > 0;
 }
 
 /* A drain polls for in-flight counters to reach zero: tell it to look. */
@@ -96,7 +97,7 @@ static void gate_leave(BlockDriverState *bs)
     BdrvRequestGate *g = &bs->gate;
 
     thread_counter_add(&g->in_flight, -1);
-    if (unlikely(__atomic_load_n(&g->exclusive, __ATOMIC_SEQ_CST))) {
+    if (unlikely(qatomic_load_seq(&g->exclusive))) {
         gate_wake_holder(g);
     }
     gate_kick_drain(bs);
@@ -113,10 +114,10 @@ static void coroutine_fn gate_enter(BlockDriverState *bs)
     BdrvRequestGate *g = &bs->gate;
 
     thread_counter_add(&g->in_flight, 1);
-    while (unlikely(__atomic_load_n(&g->exclusive, __ATOMIC_SEQ_CST))) {
+    while (unlikely(qatomic_load_seq(&g->exclusive))) {
         gate_leave(bs);
         qemu_mutex_lock(&g->lock);
-        if (__atomic_load_n(&g->exclusive, __ATOMIC_SEQ_CST)) {
+        if (qatomic_load_seq(&g->exclusive)) {
             g->n_waiting++;
             qemu_co_queue_wait_qemu_mutex(&g->waiters, &g->lock);
             /* Admitted: counted before the admission is given back, so a
@@ -142,7 +143,7 @@ static void coroutine_fn gate_exclusive_begin(BlockDriverState *bs)
     BdrvRequestGate *g = &bs->gate;
 
     qemu_co_mutex_lock(&bs->gate.exclusive_lock);
-    __atomic_store_n(&g->exclusive, true, __ATOMIC_SEQ_CST);
+    qatomic_store_seq(&g->exclusive, true);
     qemu_mutex_lock(&g->lock);
     while (thread_counter_sum(&g->in_flight) > 0 || g->admitting > 0) {
         g->holder_waiting = qemu_coroutine_self();
@@ -161,7 +162,7 @@ static void coroutine_fn gate_exclusive_end(BlockDriverState *bs)
 
     thread_counter_add(&g->in_flight, -1);
     qemu_mutex_lock(&g->lock);
-    __atomic_store_n(&g->exclusive, false, __ATOMIC_SEQ_CST);
+    qatomic_store_seq(&g->exclusive, false);
     g->admitting += g->n_waiting;
     g->n_waiting = 0;
     qemu_co_queue_restart_all(&g->waiters);
@@ -188,7 +189,7 @@ static int check_request(BlockDriverState *bs, int64_t offset, int64_t bytes,
     if (!bs || !bs->drv) {
         return -ENOMEDIUM;
     }
-    len = __atomic_load_n(&bs->total_bytes, __ATOMIC_RELAXED);
+    len = qatomic_read(&bs->total_bytes);
     if (offset > len || bytes > len - offset) {
         return -EIO;
     }
@@ -667,10 +668,10 @@ int64_t coroutine_fn GRAPH_RDLOCK bdrv_co_getlength(BlockDriverState *bs)
     } else if (bs->file) {
         len = bdrv_co_getlength(bs->file->bs);
     } else {
-        return __atomic_load_n(&bs->total_bytes, __ATOMIC_RELAXED);
+        return qatomic_read(&bs->total_bytes);
     }
     if (len >= 0) {
-        __atomic_store_n(&bs->total_bytes, len, __ATOMIC_RELAXED);
+        qatomic_set(&bs->total_bytes, len);
     }
     return len;
 }
@@ -689,7 +690,7 @@ int coroutine_fn GRAPH_RDLOCK bdrv_co_block_status(BlockDriverState *bs,
     if (offset < 0 || bytes < 0) {
         return -EINVAL;
     }
-    len = __atomic_load_n(&bs->total_bytes, __ATOMIC_RELAXED);
+    len = qatomic_read(&bs->total_bytes);
     if (offset >= len || bytes == 0) {
         return 0;
     }
@@ -721,7 +722,7 @@ int coroutine_fn GRAPH_RDLOCK bdrv_co_block_status(BlockDriverState *bs,
 /* bs is quiesced from now on; on 0 -> 1 its parents stop submitting. */
 static void GRAPH_RDLOCK quiesce_inc(BlockDriverState *bs)
 {
-    if (__atomic_fetch_add(&bs->quiesce_counter, 1, __ATOMIC_SEQ_CST) == 0) {
+    if (qatomic_fetch_add(&bs->quiesce_counter, 1) == 0) {
         for (BdrvChild *c = bs->parents; c; c = c->next_parent) {
             if (c->klass->drained_begin) {
                 c->klass->drained_begin(c);
@@ -732,7 +733,7 @@ static void GRAPH_RDLOCK quiesce_inc(BlockDriverState *bs)
 
 static void GRAPH_RDLOCK quiesce_dec(BlockDriverState *bs)
 {
-    int old = __atomic_fetch_sub(&bs->quiesce_counter, 1, __ATOMIC_SEQ_CST);
+    int old = qatomic_fetch_sub(&bs->quiesce_counter, 1);
 
     if (old <= 0) {
         fprintf(stderr, "bdrv_drained_end: node '%s' is not drained\n",

@@ -42,6 +42,7 @@
 #include <stdio.h>
 
 #include "block/block_int.h"
+#include "qemu/atomic.h"
 #include "qemu/coroutine.h"
 #include "qemu/timer.h"
 #include "throttle-bucket.h"
@@ -175,15 +176,14 @@ throttle_co_wait(BlockDriverState *bs, ThrottleDirection dir, int64_t bytes)
     if (deadline <= now || throttle_must_yield(bs)) {
         return;
     }
-    slice = throttle_slice(__atomic_add_fetch(&s->waiters, 1,
-                                              __ATOMIC_RELAXED));
+    slice = throttle_slice(qatomic_add_fetch(&s->waiters, 1));
     do {
         int64_t left = deadline - now;
 
         qemu_co_sleep_ns(left < slice ? left : slice);
         now = qemu_clock_get_ns();
     } while (now < deadline && !throttle_must_yield(bs));
-    __atomic_sub_fetch(&s->waiters, 1, __ATOMIC_RELAXED);
+    qatomic_dec(&s->waiters);
 }
 
 /* ---- I/O (coroutines, any thread, graph reader lock held) ------------- */
