@@ -27,6 +27,7 @@
 
 #include "block/aio.h"
 #include "block/block_int.h"
+#include "qemu/abort.h"
 #include "qemu/atomic.h"
 #include "qemu/main-loop.h"
 
@@ -76,9 +77,7 @@ void bdrv_register(const BlockDriver *drv)
 {
     GLOBAL_STATE_CODE();
     if (registered_count == BDRV_MAX_REGISTERED) {
-        fprintf(stderr, "bdrv_register: more than %d drivers\n",
-                BDRV_MAX_REGISTERED);
-        abort();
+        mqblk_abort("bdrv_register: more than %d drivers", BDRV_MAX_REGISTERED);
     }
     registered_drivers[registered_count] = drv;
     qatomic_store_release(&registered_count, registered_count + 1);
@@ -426,9 +425,8 @@ void no_coroutine_fn bdrv_unref(BlockDriverState *bs) GRAPH_UNLOCKED
         return;
     }
     if (bs->refcnt <= 0) {
-        fprintf(stderr, "bdrv_unref: node '%s' has no reference left\n",
-                bs->node_name);
-        abort();
+        mqblk_abort("bdrv_unref: node '%s' has no reference left",
+                    bs->node_name);
     }
     if (--bs->refcnt > 0) {
         return;

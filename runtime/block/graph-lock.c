@@ -52,10 +52,10 @@
  * the critical sections happen-before each other (and visible as such to
  * ThreadSanitizer, which models neither fences nor membarrier).
  */
+#include <errno.h>
 #include <pthread.h>
 #include <stdalign.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -66,6 +66,7 @@
 #include "block/aio.h"
 #include "block/aio-wait.h"
 #include "block/graph-lock.h"
+#include "qemu/abort.h"
 #include "qemu/atomic.h"
 #include "qemu/coroutine.h"
 #include "qemu/main-loop.h"
@@ -99,15 +100,9 @@ static pthread_key_t graph_key;
 static __thread GraphReader *my_reader;
 
 /* Always-on contract checks (independent of NDEBUG), like the other locks. */
-static void graph_die(const char *fn, const char *msg)
-{
-    fprintf(stderr, "mqblk: %s: %s\n", fn, msg);
-    abort();
-}
-
 #define GRAPH_CHECK(cond, msg) do {                 \
         if (!(cond)) {                              \
-            graph_die(__func__, (msg));             \
+            mqblk_abort("%s: %s", __func__, (msg)); \
         }                                           \
     } while (0)
 
@@ -127,7 +122,8 @@ static void graph_writer_mb(void)
     smp_mb();
     if (use_membarrier &&
         syscall(__NR_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) != 0) {
-        graph_die(__func__, "membarrier() failed after registration");
+        mqblk_abort("%s: membarrier() failed after registration: %s",
+                    __func__, strerror(errno));
     }
 }
 

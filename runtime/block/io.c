@@ -28,6 +28,7 @@
 
 #include "block/aio-wait.h"
 #include "block/block_int.h"
+#include "qemu/abort.h"
 #include "qemu/atomic.h"
 #include "qemu/compiler.h"
 #include "qemu/coroutine.h"
@@ -736,9 +737,8 @@ static void GRAPH_RDLOCK quiesce_dec(BlockDriverState *bs)
     int old = qatomic_fetch_sub(&bs->quiesce_counter, 1);
 
     if (old <= 0) {
-        fprintf(stderr, "bdrv_drained_end: node '%s' is not drained\n",
-                bs->node_name);
-        abort();
+        mqblk_abort("bdrv_drained_end: node '%s' is not drained",
+                    bs->node_name);
     }
     if (old == 1) {
         for (BdrvChild *c = bs->parents; c; c = c->next_parent) {
