@@ -1,5 +1,5 @@
 /*
- * block.c - block nodes: drivers, opening, reference counting, and the
+ * block.c - block nodes: opening, reference counting, and the
  * graph changes (edges, replacing a node, inserting and removing filters)
  *
  * Context: everything here is global-state code and runs in the main loop
@@ -30,81 +30,6 @@
 #include "qemu/abort.h"
 #include "qemu/atomic.h"
 #include "qemu/main-loop.h"
-
-/* ---- drivers ---------------------------------------------------------- */
-
-static const BlockDriver *const builtin_drivers[] = {
-    &bdrv_null,
-    &bdrv_file,
-    &bdrv_throttle,
-};
-
-#define BDRV_MAX_REGISTERED 32
-#define BUILTIN_DRIVER_COUNT \
-    (sizeof(builtin_drivers) / sizeof(builtin_drivers[0]))
-
-/* Written by the main loop before any open names them; count is published
- * with a release store so that other threads see filled slots. */
-static const BlockDriver *registered_drivers[BDRV_MAX_REGISTERED];
-static unsigned registered_count;
-
-/* Returns: driver @i of the built-in then registered ones, NULL past them. */
-static const BlockDriver *bdrv_driver_at(unsigned i)
-{
-    if (i < BUILTIN_DRIVER_COUNT) {
-        return builtin_drivers[i];
-    }
-    i -= BUILTIN_DRIVER_COUNT;
-    if (i < qatomic_load_acquire(&registered_count)) {
-        return registered_drivers[i];
-    }
-    return NULL;
-}
-
-const BlockDriver *bdrv_find_driver(const char *name)
-{
-    const BlockDriver *drv;
-
-    for (unsigned i = 0; (drv = bdrv_driver_at(i)); i++) {
-        if (!strcmp(drv->format_name, name)) {
-            return drv;
-        }
-    }
-    return NULL;
-}
-
-void bdrv_register(const BlockDriver *drv)
-{
-    GLOBAL_STATE_CODE();
-    if (registered_count == BDRV_MAX_REGISTERED) {
-        mqblk_abort("bdrv_register: more than %d drivers", BDRV_MAX_REGISTERED);
-    }
-    registered_drivers[registered_count] = drv;
-    qatomic_store_release(&registered_count, registered_count + 1);
-}
-
-/* Returns: "null, file, ..." (malloc'd), for messages. */
-static char *bdrv_known_drivers(void)
-{
-    const BlockDriver *drv;
-    size_t len = 1;
-    char *s;
-
-    for (unsigned i = 0; (drv = bdrv_driver_at(i)); i++) {
-        len += strlen(drv->format_name) + 2;
-    }
-    s = calloc(1, len);
-    if (!s) {
-        abort();
-    }
-    for (unsigned i = 0; (drv = bdrv_driver_at(i)); i++) {
-        if (i) {
-            strcat(s, ", ");
-        }
-        strcat(s, drv->format_name);
-    }
-    return s;
-}
 
 /* ---- the node list (main loop only) ------------------------------------ */
 

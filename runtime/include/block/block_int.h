@@ -184,7 +184,8 @@ struct BlockDriver {
         int64_t *map, BlockDriverState **file);
 };
 
-/* The built-in drivers (runtime/block/null.c, file-posix.c, throttle.c). */
+/* The built-in drivers (runtime/block/null.c, file-posix.c, throttle.c),
+ * listed in the registry's table (runtime/block/drivers.c). */
 extern const BlockDriver bdrv_null;
 extern const BlockDriver bdrv_file;
 extern const BlockDriver bdrv_throttle;
@@ -196,6 +197,10 @@ const BlockDriver *bdrv_find_driver(const char *name);
 /* Make @drv known to bdrv_find_driver() (tests, out-of-tree drivers).
  * Main loop, before any open that names it. */
 void bdrv_register(const BlockDriver *drv);
+
+/* Returns: the names of every known driver, "null, file, ..." (malloc'd;
+ * the caller frees it), for messages.  Main loop. */
+char *bdrv_known_drivers(void);
 
 /*
  * Attach @child_bs below a parent that is not a node (a BlockBackend): the
