@@ -6,7 +6,8 @@
  * (GLOBAL_STATE_CODE()), outside coroutines.  Edges change only under
  * bdrv_graph_wrlock(); main-loop readers of the graph take
  * bdrv_graph_rdlock_main_loop().  I/O never comes here: node-level
- * requests, the request gate and drain live in io.c.
+ * requests live in io.c, the request gate in request-gate.c, drain in
+ * drain.c.
  *
  * Lifetime.  A node starts with one reference (the opener's); every edge
  * that points at it holds one more.  The last bdrv_unref() drains the node,

@@ -13,7 +13,7 @@
  *                       read under the reader lock (GRAPH_RDLOCK)
  *   refcnt, next_node   main loop only (GLOBAL_STATE_CODE())
  *   quiesce_counter     main loop writes; atomic reads from any thread
- *   gate                the generic request layer (runtime/block/io.c)
+ *   gate                the request gate (runtime/block/request-gate.c)
  *
  * Driver callbacks: bdrv_open/bdrv_close run in the main loop outside
  * coroutines and without the graph lock (bdrv_open_child() takes it).  The
@@ -53,7 +53,7 @@ typedef struct BlockLimits {
 } BlockLimits;
 
 /*
- * Per-node request accounting and exclusion (owned by io.c).  in_flight
+ * Per-node request accounting and exclusion (request-gate.c).  in_flight
  * counts requests inside the node per thread; while `exclusive` is set a
  * barrier or read-modify-write holds the node alone and new requests queue
  * on `waiters`.
@@ -90,7 +90,7 @@ struct BlockDriverState {
     int refcnt;                 /* main loop only */
     BlockDriverState *next_node;/* all nodes; main loop only */
 
-    /* Requests (io.c). */
+    /* Requests (request-gate.c; quiesce_counter: drain.c). */
     int quiesce_counter;        /* drain depth; main loop writes */
     BdrvRequestGate gate;
 };
@@ -231,7 +231,7 @@ BdrvChild *bdrv_open_child(BlockDriverState *parent, BlockOpts *opts,
 /* Returns: bs->file for file/filtered children, else NULL. */
 BdrvChild *bdrv_primary_child(BlockDriverState *bs) GRAPH_RDLOCK;
 
-/* Initialise / tear down bs->gate (io.c).  Main loop. */
+/* Initialise / tear down bs->gate (request-gate.c).  Main loop. */
 void bdrv_request_gate_init(BlockDriverState *bs);
 void bdrv_request_gate_destroy(BlockDriverState *bs);
 
