@@ -41,6 +41,7 @@ static unsigned blk_next_id;
 
 int64_t blk_in_flight(BlockBackend *blk)
 {
+    IO_CODE();
     return thread_counter_sum(&blk->in_flight);
 }
 
@@ -87,16 +88,19 @@ static void blk_unquiesce(BlockBackend *blk)
 
 static void blk_root_drained_begin(BdrvChild *c)
 {
+    GLOBAL_STATE_CODE();
     blk_quiesce(c->opaque);
 }
 
 static void blk_root_drained_end(BdrvChild *c)
 {
+    GLOBAL_STATE_CODE();
     blk_unquiesce(c->opaque);
 }
 
 static bool blk_root_drained_poll(BdrvChild *c)
 {
+    GLOBAL_STATE_CODE();
     return blk_in_flight(c->opaque) > 0;
 }
 
@@ -174,6 +178,7 @@ BlockBackend *blk_new(const char *name)
 
 const char *blk_name(const BlockBackend *blk)
 {
+    IO_CODE();
     return blk->name;
 }
 
@@ -263,6 +268,7 @@ void no_coroutine_fn blk_unref(BlockBackend *blk) GRAPH_UNLOCKED
 
 BlockDriverState *GRAPH_RDLOCK blk_bs(BlockBackend *blk)
 {
+    IO_CODE();
     return blk->root ? blk->root->bs : NULL;
 }
 
@@ -366,6 +372,7 @@ blk_co_request(BlockBackend *blk, BlkOp op, int64_t offset, int64_t bytes,
 int coroutine_fn blk_co_preadv(BlockBackend *blk, int64_t offset,
     int64_t bytes, QEMUIOVector *qiov, BdrvRequestFlags flags) GRAPH_UNLOCKED
 {
+    IO_CODE();
     if (!qiov) {
         return -EINVAL;
     }
@@ -375,6 +382,7 @@ int coroutine_fn blk_co_preadv(BlockBackend *blk, int64_t offset,
 int coroutine_fn blk_co_pwritev(BlockBackend *blk, int64_t offset,
     int64_t bytes, QEMUIOVector *qiov, BdrvRequestFlags flags) GRAPH_UNLOCKED
 {
+    IO_CODE();
     if (!qiov) {
         return -EINVAL;
     }
@@ -386,6 +394,7 @@ int coroutine_fn blk_co_pread(BlockBackend *blk, int64_t offset,
 {
     QEMUIOVector qiov;
 
+    IO_CODE();
     if (bytes < 0) {
         return -EINVAL;
     }
@@ -398,6 +407,7 @@ int coroutine_fn blk_co_pwrite(BlockBackend *blk, int64_t offset,
 {
     QEMUIOVector qiov;
 
+    IO_CODE();
     if (bytes < 0) {
         return -EINVAL;
     }
@@ -408,17 +418,20 @@ int coroutine_fn blk_co_pwrite(BlockBackend *blk, int64_t offset,
 int coroutine_fn blk_co_pwrite_zeroes(BlockBackend *blk, int64_t offset,
     int64_t bytes, BdrvRequestFlags flags) GRAPH_UNLOCKED
 {
+    IO_CODE();
     return blk_co_request(blk, BLK_OP_ZEROES, offset, bytes, NULL, flags);
 }
 
 int coroutine_fn blk_co_pdiscard(BlockBackend *blk, int64_t offset,
     int64_t bytes) GRAPH_UNLOCKED
 {
+    IO_CODE();
     return blk_co_request(blk, BLK_OP_DISCARD, offset, bytes, NULL, 0);
 }
 
 int coroutine_fn blk_co_flush(BlockBackend *blk) GRAPH_UNLOCKED
 {
+    IO_CODE();
     return blk_co_request(blk, BLK_OP_FLUSH, 0, 0, NULL, 0);
 }
 
@@ -508,6 +521,7 @@ void blk_aio_preadv(BlockBackend *blk, int64_t offset, QEMUIOVector *qiov,
                     BdrvRequestFlags flags, BlockCompletionFunc *cb,
                     void *opaque)
 {
+    IO_CODE();
     blk_aio_submit(blk, BLK_OP_READ, offset, qiov, flags, cb, opaque);
 }
 
@@ -515,10 +529,12 @@ void blk_aio_pwritev(BlockBackend *blk, int64_t offset, QEMUIOVector *qiov,
                      BdrvRequestFlags flags, BlockCompletionFunc *cb,
                      void *opaque)
 {
+    IO_CODE();
     blk_aio_submit(blk, BLK_OP_WRITE, offset, qiov, flags, cb, opaque);
 }
 
 void blk_aio_flush(BlockBackend *blk, BlockCompletionFunc *cb, void *opaque)
 {
+    IO_CODE();
     blk_aio_submit(blk, BLK_OP_FLUSH, 0, NULL, 0, cb, opaque);
 }

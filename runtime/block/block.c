@@ -80,16 +80,19 @@ BlockDriverState *bdrv_next_node(BlockDriverState *bs)
 
 const char *bdrv_get_node_name(const BlockDriverState *bs)
 {
+    IO_CODE();
     return bs->node_name;
 }
 
 const char *bdrv_get_format_name(const BlockDriverState *bs)
 {
+    IO_CODE();
     return bs->drv->format_name;
 }
 
 bool bdrv_is_read_only(const BlockDriverState *bs)
 {
+    IO_CODE();
     return bs->read_only;
 }
 
@@ -300,6 +303,7 @@ void bdrv_root_unref_child(BdrvChild *child) GRAPH_WRLOCK
 
 BdrvChild *bdrv_primary_child(BlockDriverState *bs) GRAPH_RDLOCK
 {
+    IO_CODE();
     return bs->file;
 }
 

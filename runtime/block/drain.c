@@ -25,6 +25,7 @@
 
 bool bdrv_is_drained(const BlockDriverState *bs)
 {
+    IO_CODE();
     return qatomic_load_seq(&bs->quiesce_counter) > 0;
 }
 
@@ -83,16 +84,19 @@ static bool no_coroutine_fn drain_busy_main_loop(BlockDriverState *bs)
 
 static void GRAPH_RDLOCK child_of_bds_drained_begin(BdrvChild *c)
 {
+    GLOBAL_STATE_CODE();
     quiesce_inc(c->opaque);
 }
 
 static void GRAPH_RDLOCK child_of_bds_drained_end(BdrvChild *c)
 {
+    GLOBAL_STATE_CODE();
     quiesce_dec(c->opaque);
 }
 
 static bool GRAPH_RDLOCK child_of_bds_drained_poll(BdrvChild *c)
 {
+    GLOBAL_STATE_CODE();
     return drain_busy(c->opaque);
 }
 
@@ -120,6 +124,7 @@ const BdrvChildClass child_of_bds = {
 
 void GRAPH_WRLOCK bdrv_child_quiesce_attach(BdrvChild *c)
 {
+    GLOBAL_STATE_CODE();
     if (bdrv_is_drained(c->bs) && c->klass->drained_begin) {
         c->klass->drained_begin(c);
     }
@@ -127,6 +132,7 @@ void GRAPH_WRLOCK bdrv_child_quiesce_attach(BdrvChild *c)
 
 void GRAPH_WRLOCK bdrv_child_quiesce_detach(BdrvChild *c)
 {
+    GLOBAL_STATE_CODE();
     if (bdrv_is_drained(c->bs) && c->klass->drained_end) {
         c->klass->drained_end(c);
     }

@@ -50,6 +50,7 @@ const BlockDriver *bdrv_find_driver(const char *name)
 {
     const BlockDriver *drv;
 
+    IO_CODE();
     for (unsigned i = 0; (drv = bdrv_driver_at(i)); i++) {
         if (!strcmp(drv->format_name, name)) {
             return drv;
@@ -74,6 +75,7 @@ char *bdrv_known_drivers(void)
     size_t len = 1;
     char *s;
 
+    GLOBAL_STATE_CODE();
     for (unsigned i = 0; (drv = bdrv_driver_at(i)); i++) {
         len += strlen(drv->format_name) + 2;
     }

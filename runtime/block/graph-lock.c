@@ -229,6 +229,7 @@ static inline void reader_add(GraphReader *r, int64_t n)
 
 void coroutine_fn TSA_NO_TSA bdrv_graph_co_rdlock(void)
 {
+    IO_CODE();
     for (;;) {
         GraphReader *r = graph_reader_get();
         GraphWaiter w;
@@ -267,6 +268,7 @@ void coroutine_fn TSA_NO_TSA bdrv_graph_co_rdunlock(void)
     /* The coroutine may run in another thread than where it locked. */
     GraphReader *r = graph_reader_get();
 
+    IO_CODE();
     reader_add(r, -1);
     graph_reader_mb();          /* count -= 1 before has_writer is read */
     if (qatomic_load_acquire(&has_writer)) {
@@ -325,11 +327,13 @@ void no_coroutine_fn TSA_NO_TSA bdrv_graph_wrunlock(void)
 
 bool bdrv_graph_writer_pending(void)
 {
+    IO_CODE();
     return qatomic_load_acquire(&has_writer) != 0;
 }
 
 void TSA_NO_TSA assert_bdrv_graph_readable(void)
 {
+    IO_CODE();
     GRAPH_CHECK(qemu_in_main_thread() || reader_count() > 0, "no reader holds the graph lock");
 }
 

@@ -183,6 +183,7 @@ int coroutine_fn GRAPH_RDLOCK bdrv_co_flush(BlockDriverState *bs)
 {
     int ret;
 
+    IO_CODE();
     if (!bs || !bs->drv) {
         return -ENOMEDIUM;
     }
@@ -223,6 +224,7 @@ int coroutine_fn GRAPH_RDLOCK bdrv_co_preadv(BdrvChild *child, int64_t offset,
     uint32_t align;
     int ret;
 
+    IO_CODE();
     ret = check_request(bs, offset, bytes, qiov, flags);
     if (ret < 0 || bytes == 0) {
         return ret;
@@ -246,6 +248,7 @@ int coroutine_fn GRAPH_RDLOCK bdrv_co_pread(BdrvChild *child, int64_t offset,
 {
     QEMUIOVector qiov;
 
+    IO_CODE();
     if (bytes < 0) {
         return -EINVAL;
     }
@@ -369,6 +372,7 @@ int coroutine_fn GRAPH_RDLOCK bdrv_co_pwritev(BdrvChild *child, int64_t offset,
     BlockDriverState *bs = child->bs;
     int ret;
 
+    IO_CODE();
     ret = check_request(bs, offset, bytes, qiov, flags);
     if (ret < 0) {
         return ret;
@@ -397,6 +401,7 @@ int coroutine_fn GRAPH_RDLOCK bdrv_co_pwrite(BdrvChild *child, int64_t offset,
 {
     QEMUIOVector qiov;
 
+    IO_CODE();
     if (bytes < 0) {
         return -EINVAL;
     }
@@ -439,6 +444,7 @@ int coroutine_fn GRAPH_RDLOCK bdrv_co_pwrite_zeroes(BdrvChild *child,
     uint32_t align;
     int ret;
 
+    IO_CODE();
     ret = check_request(bs, offset, bytes, NULL, flags);
     if (ret < 0) {
         return ret;
@@ -480,6 +486,7 @@ int coroutine_fn GRAPH_RDLOCK bdrv_co_pdiscard(BdrvChild *child,
     int64_t start, end;
     int ret;
 
+    IO_CODE();
     ret = check_request(bs, offset, bytes, NULL, 0);
     if (ret < 0) {
         return ret;
@@ -509,6 +516,7 @@ int64_t coroutine_fn GRAPH_RDLOCK bdrv_co_getlength(BlockDriverState *bs)
 {
     int64_t len;
 
+    IO_CODE();
     if (!bs || !bs->drv) {
         return -ENOMEDIUM;
     }
@@ -532,6 +540,7 @@ int coroutine_fn GRAPH_RDLOCK bdrv_co_block_status(BlockDriverState *bs,
     int64_t len;
     int ret;
 
+    IO_CODE();
     *pnum = 0;
     if (!bs || !bs->drv) {
         return -ENOMEDIUM;

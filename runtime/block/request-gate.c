@@ -16,6 +16,7 @@ void bdrv_request_gate_init(BlockDriverState *bs)
 {
     BdrvRequestGate *g = &bs->gate;
 
+    GLOBAL_STATE_CODE();
     memset(&g->in_flight, 0, sizeof(g->in_flight));
     g->exclusive = false;
     qemu_co_mutex_init(&g->exclusive_lock);
@@ -28,11 +29,13 @@ void bdrv_request_gate_init(BlockDriverState *bs)
 
 void bdrv_request_gate_destroy(BlockDriverState *bs)
 {
+    GLOBAL_STATE_CODE();
     qemu_mutex_destroy(&bs->gate.lock);
 }
 
 int64_t bdrv_in_flight(BlockDriverState *bs)
 {
+    IO_CODE();
     return thread_counter_sum(&bs->gate.in_flight);
 }
 
@@ -84,6 +87,7 @@ void coroutine_fn bdrv_request_gate_exclusive_begin(BlockDriverState *bs)
 {
     BdrvRequestGate *g = &bs->gate;
 
+    IO_CODE();
     qemu_co_mutex_lock(&bs->gate.exclusive_lock);
     qatomic_store_seq(&g->exclusive, true);
     qemu_mutex_lock(&g->lock);
@@ -102,6 +106,7 @@ void coroutine_fn bdrv_request_gate_exclusive_end(BlockDriverState *bs)
 {
     BdrvRequestGate *g = &bs->gate;
 
+    IO_CODE();
     thread_counter_add(&g->in_flight, -1);
     qemu_mutex_lock(&g->lock);
     qatomic_store_seq(&g->exclusive, false);

@@ -16,8 +16,9 @@
  *   gate                the request gate (runtime/block/request-gate.c)
  *
  * Driver callbacks: bdrv_open/bdrv_close run in the main loop outside
- * coroutines and without the graph lock (bdrv_open_child() takes it).  The
- * I/O callbacks are coroutine_fn GRAPH_RDLOCK: they run in whatever thread
+ * coroutines and without the graph lock (bdrv_open_child() takes it), and
+ * open with GLOBAL_STATE_CODE().  The I/O callbacks open with IO_CODE()
+ * and are coroutine_fn GRAPH_RDLOCK: they run in whatever thread
  * submitted the request (no node has a home AioContext), many at once, so a
  * driver keeps per-thread state or locks its shared state itself.  The
  * generic layer hands them only valid, aligned requests: offset and bytes
