@@ -128,8 +128,8 @@ const char *bc_config_canonical_label(const BcConfig *c, const char *label);
 /* Severity of rule @id ("BC004"), default from the rule table. */
 BcSeverity bc_config_severity(const BcConfig *c, int rule_number);
 
-/* Addition: does @path match one of "skip_paths"?  fnmatch; a relative
- * pattern also matches any tail of @path that starts after a '/'. */
+/* Returns: true when @path matches one of "skip_paths" (fnmatch; a relative
+ * pattern also matches any tail of @path that starts after a '/'). */
 bool bc_config_skip_path(const BcConfig *c, const char *path);
 /* Must a definition repeat label @label (canonical) of its declarations? */
 bool bc_config_repeat_on_definition(const BcConfig *c, const char *label);

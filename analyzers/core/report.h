@@ -27,7 +27,7 @@ typedef struct BcRunInfo {
     const char *const *failed_files;  /* TUs that did not parse */
     unsigned n_failed_files;
     unsigned suppressed;        /* findings matched by the baseline */
-    /* Addition: base URI of docs/rules/ for SARIF helpUri (ends in '/');
+    /* Base URI of docs/rules/ for SARIF helpUri (ends in '/');
      * NULL: file:// URI of this source tree's docs/rules/. */
     const char *help_base;
 } BcRunInfo;
