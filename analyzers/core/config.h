@@ -137,8 +137,8 @@ bool bc_config_name_in(const char *const *v, size_t n, const char *name);
 /* Canonical label for raw @label (alias applied), or @label itself. */
 const char *bc_config_canonical_label(const BcConfig *c, const char *label);
 
-/* Does @path match one of "skip_paths"?  fnmatch; a relative
- * pattern also matches any tail of @path that starts after a '/'. */
+/* Returns: true when @path matches one of "skip_paths" (fnmatch; a relative
+ * pattern also matches any tail of @path that starts after a '/'). */
 bool bc_config_skip_path(const BcConfig *c, const char *path);
 /* Must a definition repeat label @label (canonical) of its declarations? */
 bool bc_config_repeat_on_definition(const BcConfig *c, const char *label);

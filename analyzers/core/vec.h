@@ -30,7 +30,7 @@ void bc_vec_grow_(void **v, size_t *cap, size_t elem_size, size_t need);
 #define bc_vec_foreach(vec, it) \
     for (__typeof__((vec)->v) it = (vec)->v; it && it < (vec)->v + (vec)->n; it++)
 
-/* The same over a vector reached through a const pointer. */
+/* bc_vec_foreach() over a vector reached through a const pointer. */
 #define bc_vec_foreach_const(vec, it) \
     for (const __typeof__(*(vec)->v) *it = (vec)->v; it && it < (vec)->v + (vec)->n; it++)
 

@@ -18,11 +18,11 @@
 
 #include "block/aio-wait.h"
 #include "block/block_int.h"
+#include "qemu/atomic.h"
+#include "qemu/compiler.h"
 #include "qemu/coroutine.h"
 #include "qemu/main-loop.h"
 #include "sysemu/block-backend.h"
-
-#define BLK_UNLIKELY(x) __builtin_expect(!!(x), 0)
 
 struct BlockBackend {
     ThreadCounter in_flight;    /* requests inside, per thread */
@@ -41,13 +41,14 @@ static unsigned blk_next_id;
 
 int64_t blk_in_flight(BlockBackend *blk)
 {
+    IO_CODE();
     return thread_counter_sum(&blk->in_flight);
 }
 
 static void blk_dec_in_flight(BlockBackend *blk)
 {
     thread_counter_add(&blk->in_flight, -1);
-    if (BLK_UNLIKELY(__atomic_load_n(&blk->quiesce_counter, __ATOMIC_SEQ_CST))) {
+    if (unlikely(qatomic_load_seq(&blk->quiesce_counter))) {
         aio_wait_kick();
     }
 }
@@ -57,13 +58,12 @@ static void coroutine_fn blk_inc_in_flight_wait(BlockBackend *blk)
 {
     for (;;) {
         thread_counter_add(&blk->in_flight, 1);
-        if (!BLK_UNLIKELY(__atomic_load_n(&blk->quiesce_counter,
-                                          __ATOMIC_SEQ_CST))) {
+        if (likely(!qatomic_load_seq(&blk->quiesce_counter))) {
             return;
         }
         blk_dec_in_flight(blk);
         qemu_mutex_lock(&blk->lock);
-        if (__atomic_load_n(&blk->quiesce_counter, __ATOMIC_SEQ_CST)) {
+        if (qatomic_load_seq(&blk->quiesce_counter)) {
             qemu_co_queue_wait_qemu_mutex(&blk->queued_requests, &blk->lock);
         }
         qemu_mutex_unlock(&blk->lock);
@@ -73,14 +73,14 @@ static void coroutine_fn blk_inc_in_flight_wait(BlockBackend *blk)
 static void blk_quiesce(BlockBackend *blk)
 {
     qemu_mutex_lock(&blk->lock);
-    __atomic_fetch_add(&blk->quiesce_counter, 1, __ATOMIC_SEQ_CST);
+    qatomic_fetch_add(&blk->quiesce_counter, 1);
     qemu_mutex_unlock(&blk->lock);
 }
 
 static void blk_unquiesce(BlockBackend *blk)
 {
     qemu_mutex_lock(&blk->lock);
-    if (__atomic_sub_fetch(&blk->quiesce_counter, 1, __ATOMIC_SEQ_CST) == 0) {
+    if (qatomic_sub_fetch(&blk->quiesce_counter, 1) == 0) {
         qemu_co_queue_restart_all(&blk->queued_requests);
     }
     qemu_mutex_unlock(&blk->lock);
@@ -88,16 +88,19 @@ static void blk_unquiesce(BlockBackend *blk)
 
 static void blk_root_drained_begin(BdrvChild *c)
 {
+    GLOBAL_STATE_CODE();
     blk_quiesce(c->opaque);
 }
 
 static void blk_root_drained_end(BdrvChild *c)
 {
+    GLOBAL_STATE_CODE();
     blk_unquiesce(c->opaque);
 }
 
 static bool blk_root_drained_poll(BdrvChild *c)
 {
+    GLOBAL_STATE_CODE();
     return blk_in_flight(c->opaque) > 0;
 }
 
@@ -175,6 +178,7 @@ BlockBackend *blk_new(const char *name)
 
 const char *blk_name(const BlockBackend *blk)
 {
+    IO_CODE();
     return blk->name;
 }
 
@@ -184,7 +188,7 @@ void blk_set_request_alignment(BlockBackend *blk, uint32_t align)
     if (align == 0 || (align & (align - 1))) {
         align = 1;
     }
-    __atomic_store_n(&blk->request_alignment, align, __ATOMIC_RELAXED);
+    qatomic_set(&blk->request_alignment, align);
 }
 
 int no_coroutine_fn blk_insert_bs(BlockBackend *blk, BlockDriverState *bs,
@@ -264,6 +268,7 @@ void no_coroutine_fn blk_unref(BlockBackend *blk) GRAPH_UNLOCKED
 
 BlockDriverState *GRAPH_RDLOCK blk_bs(BlockBackend *blk)
 {
+    IO_CODE();
     return blk->root ? blk->root->bs : NULL;
 }
 
@@ -273,7 +278,7 @@ BlockDriverState *GRAPH_RDLOCK blk_bs(BlockBackend *blk)
 static int blk_check_args(BlockBackend *blk, int64_t offset, int64_t bytes,
                           const QEMUIOVector *qiov, BdrvRequestFlags flags)
 {
-    uint32_t align = __atomic_load_n(&blk->request_alignment, __ATOMIC_RELAXED);
+    uint32_t align = qatomic_read(&blk->request_alignment);
 
     if (offset < 0 || bytes < 0 || bytes > BDRV_REQUEST_MAX_BYTES ||
         (flags & ~BDRV_REQ_MASK)) {
@@ -298,7 +303,7 @@ static int GRAPH_RDLOCK blk_check_range(BlockBackend *blk, int64_t offset,
     if (!bs) {
         return -EIO;
     }
-    len = __atomic_load_n(&bs->total_bytes, __ATOMIC_RELAXED);
+    len = qatomic_read(&bs->total_bytes);
     if (offset > len || bytes > len - offset) {
         return -EIO;
     }
@@ -367,6 +372,7 @@ blk_co_request(BlockBackend *blk, BlkOp op, int64_t offset, int64_t bytes,
 int coroutine_fn blk_co_preadv(BlockBackend *blk, int64_t offset,
     int64_t bytes, QEMUIOVector *qiov, BdrvRequestFlags flags) GRAPH_UNLOCKED
 {
+    IO_CODE();
     if (!qiov) {
         return -EINVAL;
     }
@@ -376,6 +382,7 @@ int coroutine_fn blk_co_preadv(BlockBackend *blk, int64_t offset,
 int coroutine_fn blk_co_pwritev(BlockBackend *blk, int64_t offset,
     int64_t bytes, QEMUIOVector *qiov, BdrvRequestFlags flags) GRAPH_UNLOCKED
 {
+    IO_CODE();
     if (!qiov) {
         return -EINVAL;
     }
@@ -387,6 +394,7 @@ int coroutine_fn blk_co_pread(BlockBackend *blk, int64_t offset,
 {
     QEMUIOVector qiov;
 
+    IO_CODE();
     if (bytes < 0) {
         return -EINVAL;
     }
@@ -399,6 +407,7 @@ int coroutine_fn blk_co_pwrite(BlockBackend *blk, int64_t offset,
 {
     QEMUIOVector qiov;
 
+    IO_CODE();
     if (bytes < 0) {
         return -EINVAL;
     }
@@ -409,17 +418,20 @@ int coroutine_fn blk_co_pwrite(BlockBackend *blk, int64_t offset,
 int coroutine_fn blk_co_pwrite_zeroes(BlockBackend *blk, int64_t offset,
     int64_t bytes, BdrvRequestFlags flags) GRAPH_UNLOCKED
 {
+    IO_CODE();
     return blk_co_request(blk, BLK_OP_ZEROES, offset, bytes, NULL, flags);
 }
 
 int coroutine_fn blk_co_pdiscard(BlockBackend *blk, int64_t offset,
     int64_t bytes) GRAPH_UNLOCKED
 {
+    IO_CODE();
     return blk_co_request(blk, BLK_OP_DISCARD, offset, bytes, NULL, 0);
 }
 
 int coroutine_fn blk_co_flush(BlockBackend *blk) GRAPH_UNLOCKED
 {
+    IO_CODE();
     return blk_co_request(blk, BLK_OP_FLUSH, 0, 0, NULL, 0);
 }
 
@@ -509,6 +521,7 @@ void blk_aio_preadv(BlockBackend *blk, int64_t offset, QEMUIOVector *qiov,
                     BdrvRequestFlags flags, BlockCompletionFunc *cb,
                     void *opaque)
 {
+    IO_CODE();
     blk_aio_submit(blk, BLK_OP_READ, offset, qiov, flags, cb, opaque);
 }
 
@@ -516,10 +529,12 @@ void blk_aio_pwritev(BlockBackend *blk, int64_t offset, QEMUIOVector *qiov,
                      BdrvRequestFlags flags, BlockCompletionFunc *cb,
                      void *opaque)
 {
+    IO_CODE();
     blk_aio_submit(blk, BLK_OP_WRITE, offset, qiov, flags, cb, opaque);
 }
 
 void blk_aio_flush(BlockBackend *blk, BlockCompletionFunc *cb, void *opaque)
 {
+    IO_CODE();
     blk_aio_submit(blk, BLK_OP_FLUSH, 0, NULL, 0, cb, opaque);
 }

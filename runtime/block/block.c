@@ -1,12 +1,13 @@
 /*
- * block.c - block nodes: drivers, opening, reference counting, and the
+ * block.c - block nodes: opening, reference counting, and the
  * graph changes (edges, replacing a node, inserting and removing filters)
  *
  * Context: everything here is global-state code and runs in the main loop
  * (GLOBAL_STATE_CODE()), outside coroutines.  Edges change only under
  * bdrv_graph_wrlock(); main-loop readers of the graph take
  * bdrv_graph_rdlock_main_loop().  I/O never comes here: node-level
- * requests, the request gate and drain live in io.c.
+ * requests live in io.c, the request gate in request-gate.c, drain in
+ * drain.c.
  *
  * Lifetime.  A node starts with one reference (the opener's); every edge
  * that points at it holds one more.  The last bdrv_unref() drains the node,
@@ -27,85 +28,9 @@
 
 #include "block/aio.h"
 #include "block/block_int.h"
+#include "qemu/abort.h"
+#include "qemu/atomic.h"
 #include "qemu/main-loop.h"
-
-/* ---- drivers ---------------------------------------------------------- */
-
-static const BlockDriver *const builtin_drivers[] = {
-    &bdrv_null,
-    &bdrv_file,
-    &bdrv_throttle,
-};
-
-#define BDRV_MAX_REGISTERED 32
-#define BUILTIN_DRIVER_COUNT \
-    (sizeof(builtin_drivers) / sizeof(builtin_drivers[0]))
-
-/* Written by the main loop before any open names them; count is published
- * with a release store so that other threads see filled slots. */
-static const BlockDriver *registered_drivers[BDRV_MAX_REGISTERED];
-static unsigned registered_count;
-
-/* Returns: driver @i of the built-in then registered ones, NULL past them. */
-static const BlockDriver *bdrv_driver_at(unsigned i)
-{
-    if (i < BUILTIN_DRIVER_COUNT) {
-        return builtin_drivers[i];
-    }
-    i -= BUILTIN_DRIVER_COUNT;
-    if (i < __atomic_load_n(&registered_count, __ATOMIC_ACQUIRE)) {
-        return registered_drivers[i];
-    }
-    return NULL;
-}
-
-const BlockDriver *bdrv_find_driver(const char *name)
-{
-    const BlockDriver *drv;
-
-    for (unsigned i = 0; (drv = bdrv_driver_at(i)); i++) {
-        if (!strcmp(drv->format_name, name)) {
-            return drv;
-        }
-    }
-    return NULL;
-}
-
-void bdrv_register(const BlockDriver *drv)
-{
-    GLOBAL_STATE_CODE();
-    if (registered_count == BDRV_MAX_REGISTERED) {
-        fprintf(stderr, "bdrv_register: more than %d drivers\n",
-                BDRV_MAX_REGISTERED);
-        abort();
-    }
-    registered_drivers[registered_count] = drv;
-    __atomic_store_n(&registered_count, registered_count + 1,
-                     __ATOMIC_RELEASE);
-}
-
-/* Returns: "null, file, ..." (malloc'd), for messages. */
-static char *bdrv_known_drivers(void)
-{
-    const BlockDriver *drv;
-    size_t len = 1;
-    char *s;
-
-    for (unsigned i = 0; (drv = bdrv_driver_at(i)); i++) {
-        len += strlen(drv->format_name) + 2;
-    }
-    s = calloc(1, len);
-    if (!s) {
-        abort();
-    }
-    for (unsigned i = 0; (drv = bdrv_driver_at(i)); i++) {
-        if (i) {
-            strcat(s, ", ");
-        }
-        strcat(s, drv->format_name);
-    }
-    return s;
-}
 
 /* ---- the node list (main loop only) ------------------------------------ */
 
@@ -155,16 +80,19 @@ BlockDriverState *bdrv_next_node(BlockDriverState *bs)
 
 const char *bdrv_get_node_name(const BlockDriverState *bs)
 {
+    IO_CODE();
     return bs->node_name;
 }
 
 const char *bdrv_get_format_name(const BlockDriverState *bs)
 {
+    IO_CODE();
     return bs->drv->format_name;
 }
 
 bool bdrv_is_read_only(const BlockDriverState *bs)
 {
+    IO_CODE();
     return bs->read_only;
 }
 
@@ -375,6 +303,7 @@ void bdrv_root_unref_child(BdrvChild *child) GRAPH_WRLOCK
 
 BdrvChild *bdrv_primary_child(BlockDriverState *bs) GRAPH_RDLOCK
 {
+    IO_CODE();
     return bs->file;
 }
 
@@ -426,9 +355,8 @@ void no_coroutine_fn bdrv_unref(BlockDriverState *bs) GRAPH_UNLOCKED
         return;
     }
     if (bs->refcnt <= 0) {
-        fprintf(stderr, "bdrv_unref: node '%s' has no reference left\n",
-                bs->node_name);
-        abort();
+        mqblk_abort("bdrv_unref: node '%s' has no reference left",
+                    bs->node_name);
     }
     if (--bs->refcnt > 0) {
         return;
@@ -545,7 +473,7 @@ bdrv_open_node(BlockDriverState *bs, BlockOpts *opts, Error **errp)
         ret = (int)len;
         goto fail_close;
     }
-    __atomic_store_n(&bs->total_bytes, len, __ATOMIC_RELAXED);
+    qatomic_set(&bs->total_bytes, len);
     /* A child opened meanwhile may have taken the name. */
     if (!bdrv_node_name_check_free(bs->node_name, errp)) {
         ret = -EEXIST;

@@ -45,17 +45,17 @@
  * the store; after, the reader's load sees has_writer; straddling, both.
  * This is the scheme of liburcu and QEMU's RCU.  Without membarrier (old
  * kernel, seccomp, or MQBLK_GRAPH_LOCK_MEMBARRIER=0) both sides use
- * __atomic_thread_fence(__ATOMIC_SEQ_CST).
+ * smp_mb(), a seq_cst fence (qemu/atomic.h).
  *
  * Happens-before.  The counter stores are release and the writer's loads
  * acquire, and has_writer is stored release and loaded acquire: that makes
  * the critical sections happen-before each other (and visible as such to
  * ThreadSanitizer, which models neither fences nor membarrier).
  */
+#include <errno.h>
 #include <pthread.h>
 #include <stdalign.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -66,6 +66,7 @@
 #include "block/aio.h"
 #include "block/aio-wait.h"
 #include "block/graph-lock.h"
+#include "qemu/abort.h"
 #include "qemu/atomic.h"
 #include "qemu/coroutine.h"
 #include "qemu/main-loop.h"
@@ -99,15 +100,9 @@ static pthread_key_t graph_key;
 static __thread GraphReader *my_reader;
 
 /* Always-on contract checks (independent of NDEBUG), like the other locks. */
-static void graph_die(const char *fn, const char *msg)
-{
-    fprintf(stderr, "mqblk: %s: %s\n", fn, msg);
-    abort();
-}
-
 #define GRAPH_CHECK(cond, msg) do {                 \
         if (!(cond)) {                              \
-            graph_die(__func__, (msg));             \
+            mqblk_abort("%s: %s", __func__, (msg)); \
         }                                           \
     } while (0)
 
@@ -115,19 +110,20 @@ static void graph_die(const char *fn, const char *msg)
 static inline void graph_reader_mb(void)
 {
     if (use_membarrier) {
-        __atomic_signal_fence(__ATOMIC_SEQ_CST);   /* compiler barrier only */
+        barrier();                                 /* compiler barrier only */
     } else {
-        __atomic_thread_fence(__ATOMIC_SEQ_CST);
+        smp_mb();
     }
 }
 
 /* The writer's half: a full barrier on every CPU running one of our threads. */
 static void graph_writer_mb(void)
 {
-    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    smp_mb();
     if (use_membarrier &&
         syscall(__NR_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) != 0) {
-        graph_die(__func__, "membarrier() failed after registration");
+        mqblk_abort("%s: membarrier() failed after registration: %s",
+                    __func__, strerror(errno));
     }
 }
 
@@ -233,6 +229,7 @@ static inline void reader_add(GraphReader *r, int64_t n)
 
 void coroutine_fn TSA_NO_TSA bdrv_graph_co_rdlock(void)
 {
+    IO_CODE();
     for (;;) {
         GraphReader *r = graph_reader_get();
         GraphWaiter w;
@@ -271,6 +268,7 @@ void coroutine_fn TSA_NO_TSA bdrv_graph_co_rdunlock(void)
     /* The coroutine may run in another thread than where it locked. */
     GraphReader *r = graph_reader_get();
 
+    IO_CODE();
     reader_add(r, -1);
     graph_reader_mb();          /* count -= 1 before has_writer is read */
     if (qatomic_load_acquire(&has_writer)) {
@@ -329,11 +327,13 @@ void no_coroutine_fn TSA_NO_TSA bdrv_graph_wrunlock(void)
 
 bool bdrv_graph_writer_pending(void)
 {
+    IO_CODE();
     return qatomic_load_acquire(&has_writer) != 0;
 }
 
 void TSA_NO_TSA assert_bdrv_graph_readable(void)
 {
+    IO_CODE();
     GRAPH_CHECK(qemu_in_main_thread() || reader_count() > 0, "no reader holds the graph lock");
 }
 

@@ -1,175 +1,24 @@
 /*
- * io.c - node-level requests: validation, the per-node request gate,
- * alignment (bounce buffers, padding, read-modify-write), splitting, FUA and
- * barrier ordering, flush, and drain.
+ * io.c - node-level requests: validation, alignment (bounce buffers,
+ * padding, read-modify-write), splitting, FUA and barrier ordering, flush,
+ * length and allocation status.
  *
  * Context: the bdrv_co_* request functions run in coroutines in any thread,
- * holding the graph reader lock, many at once on one node.  Drain runs in
- * the main loop.
- *
- * The request gate (BdrvRequestGate in block_int.h) is what makes a node
- * multiqueue.  A request adds 1 to its thread's slot of the node's
- * in-flight counter and then reads the `exclusive` flag; an exclusive
- * holder (a barrier, a read-modify-write) sets the flag and then sums the
- * slots.  Both sides use sequentially consistent operations, so at least
- * one of them sees the other: a request either waits for the holder or the
- * holder waits for it.  On the fast path a request writes only its own
- * thread's slot.
- *
- * Drain keeps the nodes' parents from submitting (BlockBackends queue new
- * requests outside the graph lock) and polls until the node and its
- * ancestors have nothing in flight.  Requests stay counted in a node while
- * they descend into its children, so the node's counter covers its subtree.
+ * holding the graph reader lock, many at once on one node.  Every request
+ * that reaches a driver is counted in the node's request gate
+ * (request-gate.h); barriers and read-modify-writes hold the gate
+ * exclusively.  Drain, which waits for those counts, is in drain.c.
  */
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "block/aio-wait.h"
 #include "block/block_int.h"
-#include "qemu/coroutine.h"
-#include "qemu/main-loop.h"
-
-#define IO_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#include "qemu/atomic.h"
+#include "request-gate.h"
 
 /* Fallback write_zeroes writes at most this much per driver call. */
 #define ZERO_CHUNK (1024 * 1024)
-
-/* ---- the request gate ------------------------------------------------ */
-
-void bdrv_request_gate_init(BlockDriverState *bs)
-{
-    BdrvRequestGate *g = &bs->gate;
-
-    memset(&g->in_flight, 0, sizeof(g->in_flight));
-    g->exclusive = false;
-    qemu_co_mutex_init(&g->exclusive_lock);
-    qemu_mutex_init(&g->lock);
-    qemu_co_queue_init(&g->waiters);
-    g->n_waiting = 0;
-    g->admitting = 0;
-    g->holder_waiting = NULL;
-}
-
-void bdrv_request_gate_destroy(BlockDriverState *bs)
-{
-    qemu_mutex_destroy(&bs->gate.lock);
-}
-
-int64_t bdrv_in_flight(BlockDriverState *bs)
-{
-    return thread_counter_sum(&bs->gate.in_flight);
-}
-
-bool bdrv_is_drained(const BlockDriverState *bs)
-{
-    return __atomic_load_n(&bs->quiesce_counter, __ATOMIC_SEQ_CST) > 0;
-}
-
-/* A drain polls for in-flight counters to reach zero: tell it to look. */
-static void gate_kick_drain(BlockDriverState *bs)
-{
-    if (IO_UNLIKELY(bdrv_is_drained(bs))) {
-        aio_wait_kick();
-    }
-}
-
-/* Wake the exclusive holder if it waits and the node is now empty. */
-static void gate_wake_holder(BdrvRequestGate *g)
-{
-    Coroutine *co = NULL;
-
-    qemu_mutex_lock(&g->lock);
-    if (g->holder_waiting && thread_counter_sum(&g->in_flight) == 0 &&
-        g->admitting == 0) {
-        co = g->holder_waiting;
-        g->holder_waiting = NULL;
-    }
-    qemu_mutex_unlock(&g->lock);
-    if (co) {
-        aio_co_wake(co);
-    }
-}
-
-static void gate_leave(BlockDriverState *bs)
-{
-    BdrvRequestGate *g = &bs->gate;
-
-    thread_counter_add(&g->in_flight, -1);
-    if (IO_UNLIKELY(__atomic_load_n(&g->exclusive, __ATOMIC_SEQ_CST))) {
-        gate_wake_holder(g);
-    }
-    gate_kick_drain(bs);
-}
-
-/*
- * Count the calling request in @bs; wait while an exclusive holder runs.
- * A request that waited is admitted by the holder's end: it enters even if
- * the next holder already took the gate, and that holder waits for it --
- * a request issued before a barrier runs before the barrier.
- */
-static void coroutine_fn gate_enter(BlockDriverState *bs)
-{
-    BdrvRequestGate *g = &bs->gate;
-
-    thread_counter_add(&g->in_flight, 1);
-    while (IO_UNLIKELY(__atomic_load_n(&g->exclusive, __ATOMIC_SEQ_CST))) {
-        gate_leave(bs);
-        qemu_mutex_lock(&g->lock);
-        if (__atomic_load_n(&g->exclusive, __ATOMIC_SEQ_CST)) {
-            g->n_waiting++;
-            qemu_co_queue_wait_qemu_mutex(&g->waiters, &g->lock);
-            /* Admitted: counted before the admission is given back, so a
-             * holder never sees neither. */
-            thread_counter_add(&g->in_flight, 1);
-            g->admitting--;
-            qemu_mutex_unlock(&g->lock);
-            return;
-        }
-        qemu_mutex_unlock(&g->lock);
-        thread_counter_add(&g->in_flight, 1);
-    }
-}
-
-/*
- * Hold @bs alone: later requests wait in gate_enter(), earlier ones finish
- * first.  The caller must not be counted in @bs (it left the gate or never
- * entered).  The holder counts as one request in flight, for drain.
- */
-static void coroutine_fn gate_exclusive_begin(BlockDriverState *bs)
-    TSA_ACQUIRE(bs->gate.exclusive_lock)
-{
-    BdrvRequestGate *g = &bs->gate;
-
-    qemu_co_mutex_lock(&bs->gate.exclusive_lock);
-    __atomic_store_n(&g->exclusive, true, __ATOMIC_SEQ_CST);
-    qemu_mutex_lock(&g->lock);
-    while (thread_counter_sum(&g->in_flight) > 0 || g->admitting > 0) {
-        g->holder_waiting = qemu_coroutine_self();
-        qemu_mutex_unlock(&g->lock);
-        qemu_coroutine_yield();
-        qemu_mutex_lock(&g->lock);
-    }
-    qemu_mutex_unlock(&g->lock);
-    thread_counter_add(&g->in_flight, 1);
-}
-
-static void coroutine_fn gate_exclusive_end(BlockDriverState *bs)
-    TSA_RELEASE(bs->gate.exclusive_lock)
-{
-    BdrvRequestGate *g = &bs->gate;
-
-    thread_counter_add(&g->in_flight, -1);
-    qemu_mutex_lock(&g->lock);
-    __atomic_store_n(&g->exclusive, false, __ATOMIC_SEQ_CST);
-    g->admitting += g->n_waiting;
-    g->n_waiting = 0;
-    qemu_co_queue_restart_all(&g->waiters);
-    qemu_mutex_unlock(&g->lock);
-    qemu_co_mutex_unlock(&bs->gate.exclusive_lock);
-    gate_kick_drain(bs);
-}
 
 /* ---- validation ------------------------------------------------------ */
 
@@ -189,7 +38,7 @@ static int check_request(BlockDriverState *bs, int64_t offset, int64_t bytes,
     if (!bs || !bs->drv) {
         return -ENOMEDIUM;
     }
-    len = __atomic_load_n(&bs->total_bytes, __ATOMIC_RELAXED);
+    len = qatomic_read(&bs->total_bytes);
     if (offset > len || bytes > len - offset) {
         return -EIO;
     }
@@ -334,12 +183,13 @@ int coroutine_fn GRAPH_RDLOCK bdrv_co_flush(BlockDriverState *bs)
 {
     int ret;
 
+    IO_CODE();
     if (!bs || !bs->drv) {
         return -ENOMEDIUM;
     }
-    gate_enter(bs);
+    bdrv_request_gate_enter(bs);
     ret = do_flush(bs);
-    gate_leave(bs);
+    bdrv_request_gate_leave(bs);
     return ret;
 }
 
@@ -374,6 +224,7 @@ int coroutine_fn GRAPH_RDLOCK bdrv_co_preadv(BdrvChild *child, int64_t offset,
     uint32_t align;
     int ret;
 
+    IO_CODE();
     ret = check_request(bs, offset, bytes, qiov, flags);
     if (ret < 0 || bytes == 0) {
         return ret;
@@ -382,13 +233,13 @@ int coroutine_fn GRAPH_RDLOCK bdrv_co_preadv(BdrvChild *child, int64_t offset,
         return -EINVAL;
     }
     align = bs->bl.request_alignment;
-    gate_enter(bs);
+    bdrv_request_gate_enter(bs);
     if (align <= 1 || (is_aligned(offset, align) && is_aligned(bytes, align))) {
         ret = drv_rw(bs, false, offset, bytes, qiov, 0, 0);
     } else {
         ret = read_padded(bs, offset, bytes, qiov, 0);
     }
-    gate_leave(bs);
+    bdrv_request_gate_leave(bs);
     return ret;
 }
 
@@ -397,6 +248,7 @@ int coroutine_fn GRAPH_RDLOCK bdrv_co_pread(BdrvChild *child, int64_t offset,
 {
     QEMUIOVector qiov;
 
+    IO_CODE();
     if (bytes < 0) {
         return -EINVAL;
     }
@@ -477,11 +329,11 @@ write_entered(BlockDriverState *bs, int64_t offset, int64_t bytes,
     if (align <= 1 || (is_aligned(offset, align) && is_aligned(bytes, align))) {
         return write_aligned(bs, offset, bytes, qiov, 0, flags);
     }
-    gate_leave(bs);
-    gate_exclusive_begin(bs);
+    bdrv_request_gate_leave(bs);
+    bdrv_request_gate_exclusive_begin(bs);
     ret = write_rmw(bs, offset, bytes, qiov, flags);
-    gate_exclusive_end(bs);
-    gate_enter(bs);
+    bdrv_request_gate_exclusive_end(bs);
+    bdrv_request_gate_enter(bs);
     return ret;
 }
 
@@ -497,7 +349,7 @@ write_barrier(BlockDriverState *bs, int64_t offset, int64_t bytes,
     uint32_t align = bs->bl.request_alignment;
     int ret;
 
-    gate_exclusive_begin(bs);
+    bdrv_request_gate_exclusive_begin(bs);
     ret = do_flush(bs);
     if (ret == 0 && bytes > 0) {
         if (align <= 1 ||
@@ -510,7 +362,7 @@ write_barrier(BlockDriverState *bs, int64_t offset, int64_t bytes,
     if (ret == 0) {
         ret = do_flush(bs);
     }
-    gate_exclusive_end(bs);
+    bdrv_request_gate_exclusive_end(bs);
     return ret;
 }
 
@@ -520,6 +372,7 @@ int coroutine_fn GRAPH_RDLOCK bdrv_co_pwritev(BdrvChild *child, int64_t offset,
     BlockDriverState *bs = child->bs;
     int ret;
 
+    IO_CODE();
     ret = check_request(bs, offset, bytes, qiov, flags);
     if (ret < 0) {
         return ret;
@@ -537,9 +390,9 @@ int coroutine_fn GRAPH_RDLOCK bdrv_co_pwritev(BdrvChild *child, int64_t offset,
     if (bytes == 0) {
         return 0;
     }
-    gate_enter(bs);
+    bdrv_request_gate_enter(bs);
     ret = write_entered(bs, offset, bytes, qiov, flags);
-    gate_leave(bs);
+    bdrv_request_gate_leave(bs);
     return ret;
 }
 
@@ -548,6 +401,7 @@ int coroutine_fn GRAPH_RDLOCK bdrv_co_pwrite(BdrvChild *child, int64_t offset,
 {
     QEMUIOVector qiov;
 
+    IO_CODE();
     if (bytes < 0) {
         return -EINVAL;
     }
@@ -590,6 +444,7 @@ int coroutine_fn GRAPH_RDLOCK bdrv_co_pwrite_zeroes(BdrvChild *child,
     uint32_t align;
     int ret;
 
+    IO_CODE();
     ret = check_request(bs, offset, bytes, NULL, flags);
     if (ret < 0) {
         return ret;
@@ -605,7 +460,7 @@ int coroutine_fn GRAPH_RDLOCK bdrv_co_pwrite_zeroes(BdrvChild *child,
     }
     drv = bs->drv;
     align = bs->bl.request_alignment;
-    gate_enter(bs);
+    bdrv_request_gate_enter(bs);
     ret = -ENOTSUP;
     if (drv->bdrv_co_pwrite_zeroes &&
         (align <= 1 || (is_aligned(offset, align) && is_aligned(bytes, align)))) {
@@ -619,7 +474,7 @@ int coroutine_fn GRAPH_RDLOCK bdrv_co_pwrite_zeroes(BdrvChild *child,
     if (ret == -ENOTSUP && !(flags & BDRV_REQ_NO_FALLBACK)) {
         ret = write_zero_buffer(bs, offset, bytes, flags);
     }
-    gate_leave(bs);
+    bdrv_request_gate_leave(bs);
     return ret;
 }
 
@@ -631,6 +486,7 @@ int coroutine_fn GRAPH_RDLOCK bdrv_co_pdiscard(BdrvChild *child,
     int64_t start, end;
     int ret;
 
+    IO_CODE();
     ret = check_request(bs, offset, bytes, NULL, 0);
     if (ret < 0) {
         return ret;
@@ -648,9 +504,9 @@ int coroutine_fn GRAPH_RDLOCK bdrv_co_pdiscard(BdrvChild *child,
     if (end <= start) {
         return 0;
     }
-    gate_enter(bs);
+    bdrv_request_gate_enter(bs);
     ret = bs->drv->bdrv_co_pdiscard(bs, start, end - start);
-    gate_leave(bs);
+    bdrv_request_gate_leave(bs);
     return ret == -ENOTSUP ? 0 : ret;
 }
 
@@ -660,6 +516,7 @@ int64_t coroutine_fn GRAPH_RDLOCK bdrv_co_getlength(BlockDriverState *bs)
 {
     int64_t len;
 
+    IO_CODE();
     if (!bs || !bs->drv) {
         return -ENOMEDIUM;
     }
@@ -668,10 +525,10 @@ int64_t coroutine_fn GRAPH_RDLOCK bdrv_co_getlength(BlockDriverState *bs)
     } else if (bs->file) {
         len = bdrv_co_getlength(bs->file->bs);
     } else {
-        return __atomic_load_n(&bs->total_bytes, __ATOMIC_RELAXED);
+        return qatomic_read(&bs->total_bytes);
     }
     if (len >= 0) {
-        __atomic_store_n(&bs->total_bytes, len, __ATOMIC_RELAXED);
+        qatomic_set(&bs->total_bytes, len);
     }
     return len;
 }
@@ -683,6 +540,7 @@ int coroutine_fn GRAPH_RDLOCK bdrv_co_block_status(BlockDriverState *bs,
     int64_t len;
     int ret;
 
+    IO_CODE();
     *pnum = 0;
     if (!bs || !bs->drv) {
         return -ENOMEDIUM;
@@ -690,7 +548,7 @@ int coroutine_fn GRAPH_RDLOCK bdrv_co_block_status(BlockDriverState *bs,
     if (offset < 0 || bytes < 0) {
         return -EINVAL;
     }
-    len = __atomic_load_n(&bs->total_bytes, __ATOMIC_RELAXED);
+    len = qatomic_read(&bs->total_bytes);
     if (offset >= len || bytes == 0) {
         return 0;
     }
@@ -707,167 +565,12 @@ int coroutine_fn GRAPH_RDLOCK bdrv_co_block_status(BlockDriverState *bs,
         }
         return BDRV_BLOCK_DATA | BDRV_BLOCK_OFFSET_VALID;
     }
-    gate_enter(bs);
+    bdrv_request_gate_enter(bs);
     ret = bs->drv->bdrv_co_block_status(bs, offset, bytes, pnum, map, file);
-    gate_leave(bs);
+    bdrv_request_gate_leave(bs);
     if (ret >= 0 && (*pnum <= 0 || *pnum > bytes)) {
         ret = -EIO;     /* a driver bug must not loop its callers */
         *pnum = 0;
     }
     return ret;
-}
-
-/* ---- drain ----------------------------------------------------------- */
-
-/* bs is quiesced from now on; on 0 -> 1 its parents stop submitting. */
-static void GRAPH_RDLOCK quiesce_inc(BlockDriverState *bs)
-{
-    if (__atomic_fetch_add(&bs->quiesce_counter, 1, __ATOMIC_SEQ_CST) == 0) {
-        for (BdrvChild *c = bs->parents; c; c = c->next_parent) {
-            if (c->klass->drained_begin) {
-                c->klass->drained_begin(c);
-            }
-        }
-    }
-}
-
-static void GRAPH_RDLOCK quiesce_dec(BlockDriverState *bs)
-{
-    int old = __atomic_fetch_sub(&bs->quiesce_counter, 1, __ATOMIC_SEQ_CST);
-
-    if (old <= 0) {
-        fprintf(stderr, "bdrv_drained_end: node '%s' is not drained\n",
-                bs->node_name);
-        abort();
-    }
-    if (old == 1) {
-        for (BdrvChild *c = bs->parents; c; c = c->next_parent) {
-            if (c->klass->drained_end) {
-                c->klass->drained_end(c);
-            }
-        }
-    }
-}
-
-/* Returns: true while @bs or one of its ancestors has requests in flight. */
-static bool GRAPH_RDLOCK drain_busy(BlockDriverState *bs)
-{
-    if (bdrv_in_flight(bs) > 0) {
-        return true;
-    }
-    for (BdrvChild *c = bs->parents; c; c = c->next_parent) {
-        if (c->klass->drained_poll && c->klass->drained_poll(c)) {
-            return true;
-        }
-    }
-    return false;
-}
-
-static bool no_coroutine_fn drain_busy_main_loop(BlockDriverState *bs)
-{
-    bool busy;
-
-    bdrv_graph_rdlock_main_loop();
-    busy = drain_busy(bs);
-    bdrv_graph_rdunlock_main_loop();
-    return busy;
-}
-
-static void GRAPH_RDLOCK child_of_bds_drained_begin(BdrvChild *c)
-{
-    quiesce_inc(c->opaque);
-}
-
-static void GRAPH_RDLOCK child_of_bds_drained_end(BdrvChild *c)
-{
-    quiesce_dec(c->opaque);
-}
-
-static bool GRAPH_RDLOCK child_of_bds_drained_poll(BdrvChild *c)
-{
-    return drain_busy(c->opaque);
-}
-
-static const char *child_of_bds_get_parent_desc(BdrvChild *c)
-{
-    static __thread char desc[96];
-    BlockDriverState *parent = c->opaque;
-
-    snprintf(desc, sizeof(desc), "node '%s'", parent->node_name);
-    return desc;
-}
-
-/*
- * The class callbacks run with the graph lock held by the drain code (the
- * reader side in the main loop, or the writer during attach/detach); the
- * function-pointer type cannot carry that, hence no TSA in the table.
- */
-const BdrvChildClass child_of_bds = {
-    .parent_is_bds = true,
-    .drained_begin = child_of_bds_drained_begin,
-    .drained_end = child_of_bds_drained_end,
-    .drained_poll = child_of_bds_drained_poll,
-    .get_parent_desc = child_of_bds_get_parent_desc,
-};
-
-void GRAPH_WRLOCK bdrv_child_quiesce_attach(BdrvChild *c)
-{
-    if (bdrv_is_drained(c->bs) && c->klass->drained_begin) {
-        c->klass->drained_begin(c);
-    }
-}
-
-void GRAPH_WRLOCK bdrv_child_quiesce_detach(BdrvChild *c)
-{
-    if (bdrv_is_drained(c->bs) && c->klass->drained_end) {
-        c->klass->drained_end(c);
-    }
-}
-
-void no_coroutine_fn polling_fn bdrv_drained_begin(BlockDriverState *bs) GRAPH_UNLOCKED
-{
-    GLOBAL_STATE_CODE();
-    bdrv_graph_rdlock_main_loop();
-    quiesce_inc(bs);
-    bdrv_graph_rdunlock_main_loop();
-    AIO_WAIT_WHILE(qemu_get_aio_context(), drain_busy_main_loop(bs));
-}
-
-void no_coroutine_fn bdrv_drained_end(BlockDriverState *bs) GRAPH_UNLOCKED
-{
-    GLOBAL_STATE_CODE();
-    bdrv_graph_rdlock_main_loop();
-    quiesce_dec(bs);
-    bdrv_graph_rdunlock_main_loop();
-}
-
-static bool no_coroutine_fn any_node_busy(void)
-{
-    bool busy = false;
-
-    bdrv_graph_rdlock_main_loop();
-    for (BlockDriverState *bs = bdrv_next_node(NULL); bs && !busy;
-         bs = bdrv_next_node(bs)) {
-        busy = drain_busy(bs);
-    }
-    bdrv_graph_rdunlock_main_loop();
-    return busy;
-}
-
-void no_coroutine_fn polling_fn bdrv_drain_all(void) GRAPH_UNLOCKED
-{
-    GLOBAL_STATE_CODE();
-    bdrv_graph_rdlock_main_loop();
-    for (BlockDriverState *bs = bdrv_next_node(NULL); bs;
-         bs = bdrv_next_node(bs)) {
-        quiesce_inc(bs);
-    }
-    bdrv_graph_rdunlock_main_loop();
-    AIO_WAIT_WHILE(qemu_get_aio_context(), any_node_busy());
-    bdrv_graph_rdlock_main_loop();
-    for (BlockDriverState *bs = bdrv_next_node(NULL); bs;
-         bs = bdrv_next_node(bs)) {
-        quiesce_dec(bs);
-    }
-    bdrv_graph_rdunlock_main_loop();
 }

@@ -23,7 +23,6 @@
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <sys/uio.h>
 
@@ -37,6 +36,7 @@
 #include <liburing.h>
 
 #include "block/aio.h"
+#include "qemu/abort.h"
 #include "qemu/coroutine.h"
 #include "qemu/defer-call.h"
 #include "qemu/main-loop.h"
@@ -146,9 +146,8 @@ static bool uring_poll(void *opaque)
 static void uring_thread_free(UringThread *t)
 {
     if (t->in_flight || t->sq_waiters) {
-        fprintf(stderr, "mqblk: io_uring: thread state freed with %u "
-                "requests in flight\n", t->in_flight);
-        abort();
+        mqblk_abort("io_uring: thread state freed with %u requests in flight",
+                    t->in_flight);
     }
     aio_set_fd_handler(t->ctx, t->ring.ring_fd, NULL, NULL, NULL, NULL, NULL);
     qemu_bh_delete(t->retry_bh);

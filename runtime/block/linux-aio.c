@@ -25,7 +25,6 @@
 #include <limits.h>
 #include <pthread.h>
 #include <stddef.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -34,6 +33,7 @@
 #include <libaio.h>
 
 #include "block/aio.h"
+#include "qemu/abort.h"
 #include "qemu/coroutine.h"
 #include "qemu/defer-call.h"
 #include "qemu/event_notifier.h"
@@ -170,9 +170,8 @@ static void laio_retry_bh(void *opaque)
 static void laio_thread_free(LaioThread *t)
 {
     if (t->in_flight || t->npending || t->waiters) {
-        fprintf(stderr, "mqblk: linux-aio: thread state freed with %u "
-                "requests in flight\n", t->in_flight + t->npending);
-        abort();
+        mqblk_abort("linux-aio: thread state freed with %u requests in flight",
+                    t->in_flight + t->npending);
     }
     aio_set_event_notifier(t->ctx, &t->e, NULL, NULL, NULL);
     qemu_bh_delete(t->retry_bh);

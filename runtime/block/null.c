@@ -34,6 +34,7 @@ static int null_open(BlockDriverState *bs, BlockOpts *opts, Error **errp)
     BDRVNullState *s = bs->opaque;
     uint64_t size, latency;
 
+    GLOBAL_STATE_CODE();
     if (!block_opts_get_size(opts, "size", NULL_DEFAULT_SIZE, &size, errp) ||
         !block_opts_get_bool(opts, "read-zeroes", false, &s->read_zeroes,
                              errp) ||
@@ -70,6 +71,7 @@ static int coroutine_fn GRAPH_RDLOCK null_co_preadv(BlockDriverState *bs,
 {
     const BDRVNullState *s = bs->opaque;
 
+    IO_CODE();
     (void)offset;
     (void)flags;
     null_delay(s);
@@ -82,6 +84,7 @@ static int coroutine_fn GRAPH_RDLOCK null_co_preadv(BlockDriverState *bs,
 static int coroutine_fn GRAPH_RDLOCK null_co_pwritev(BlockDriverState *bs,
     int64_t offset, int64_t bytes, QEMUIOVector *qiov, BdrvRequestFlags flags)
 {
+    IO_CODE();
     (void)offset;
     (void)bytes;
     (void)qiov;
@@ -92,6 +95,7 @@ static int coroutine_fn GRAPH_RDLOCK null_co_pwritev(BlockDriverState *bs,
 
 static int coroutine_fn GRAPH_RDLOCK null_co_flush(BlockDriverState *bs)
 {
+    IO_CODE();
     null_delay(bs->opaque);
     return 0;
 }
@@ -100,6 +104,7 @@ static int coroutine_fn GRAPH_RDLOCK null_co_pwrite_zeroes(
     BlockDriverState *bs, int64_t offset, int64_t bytes,
     BdrvRequestFlags flags)
 {
+    IO_CODE();
     (void)offset;
     (void)bytes;
     (void)flags;
@@ -110,6 +115,7 @@ static int coroutine_fn GRAPH_RDLOCK null_co_pwrite_zeroes(
 static int coroutine_fn GRAPH_RDLOCK null_co_pdiscard(BlockDriverState *bs,
     int64_t offset, int64_t bytes)
 {
+    IO_CODE();
     (void)offset;
     (void)bytes;
     null_delay(bs->opaque);
@@ -121,6 +127,7 @@ static int64_t coroutine_fn GRAPH_RDLOCK null_co_getlength(
 {
     const BDRVNullState *s = bs->opaque;
 
+    IO_CODE();
     return s->length;
 }
 
@@ -130,6 +137,7 @@ static int coroutine_fn GRAPH_RDLOCK null_co_block_status(
 {
     const BDRVNullState *s = bs->opaque;
 
+    IO_CODE();
     *pnum = bytes;
     if (map) {
         *map = offset;

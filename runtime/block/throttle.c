@@ -42,6 +42,7 @@
 #include <stdio.h>
 
 #include "block/block_int.h"
+#include "qemu/atomic.h"
 #include "qemu/coroutine.h"
 #include "qemu/timer.h"
 #include "throttle-bucket.h"
@@ -175,15 +176,14 @@ throttle_co_wait(BlockDriverState *bs, ThrottleDirection dir, int64_t bytes)
     if (deadline <= now || throttle_must_yield(bs)) {
         return;
     }
-    slice = throttle_slice(__atomic_add_fetch(&s->waiters, 1,
-                                              __ATOMIC_RELAXED));
+    slice = throttle_slice(qatomic_add_fetch(&s->waiters, 1));
     do {
         int64_t left = deadline - now;
 
         qemu_co_sleep_ns(left < slice ? left : slice);
         now = qemu_clock_get_ns();
     } while (now < deadline && !throttle_must_yield(bs));
-    __atomic_sub_fetch(&s->waiters, 1, __ATOMIC_RELAXED);
+    qatomic_dec(&s->waiters);
 }
 
 /* ---- I/O (coroutines, any thread, graph reader lock held) ------------- */
@@ -192,6 +192,7 @@ static int coroutine_fn GRAPH_RDLOCK
 throttle_co_preadv(BlockDriverState *bs, int64_t offset, int64_t bytes,
                    QEMUIOVector *qiov, BdrvRequestFlags flags)
 {
+    IO_CODE();
     throttle_co_wait(bs, THROTTLE_READ, bytes);
     return bdrv_co_preadv(bs->file, offset, bytes, qiov, flags);
 }
@@ -200,6 +201,7 @@ static int coroutine_fn GRAPH_RDLOCK
 throttle_co_pwritev(BlockDriverState *bs, int64_t offset, int64_t bytes,
                     QEMUIOVector *qiov, BdrvRequestFlags flags)
 {
+    IO_CODE();
     throttle_co_wait(bs, THROTTLE_WRITE, bytes);
     return bdrv_co_pwritev(bs->file, offset, bytes, qiov, flags);
 }
@@ -208,6 +210,7 @@ static int coroutine_fn GRAPH_RDLOCK
 throttle_co_pwrite_zeroes(BlockDriverState *bs, int64_t offset, int64_t bytes,
                           BdrvRequestFlags flags)
 {
+    IO_CODE();
     throttle_co_wait(bs, THROTTLE_WRITE, bytes);
     return bdrv_co_pwrite_zeroes(bs->file, offset, bytes, flags);
 }
@@ -215,18 +218,21 @@ throttle_co_pwrite_zeroes(BlockDriverState *bs, int64_t offset, int64_t bytes,
 static int coroutine_fn GRAPH_RDLOCK
 throttle_co_pdiscard(BlockDriverState *bs, int64_t offset, int64_t bytes)
 {
+    IO_CODE();
     throttle_co_wait(bs, THROTTLE_WRITE, bytes);
     return bdrv_co_pdiscard(bs->file, offset, bytes);
 }
 
 static int coroutine_fn GRAPH_RDLOCK throttle_co_flush(BlockDriverState *bs)
 {
+    IO_CODE();
     return bdrv_co_flush(bs->file->bs);
 }
 
 static int64_t coroutine_fn GRAPH_RDLOCK
 throttle_co_getlength(BlockDriverState *bs)
 {
+    IO_CODE();
     return bdrv_co_getlength(bs->file->bs);
 }
 
@@ -234,6 +240,7 @@ static int coroutine_fn GRAPH_RDLOCK
 throttle_co_block_status(BlockDriverState *bs, int64_t offset, int64_t bytes,
                          int64_t *pnum, int64_t *map, BlockDriverState **file)
 {
+    IO_CODE();
     return bdrv_co_block_status(bs->file->bs, offset, bytes, pnum, map, file);
 }
 

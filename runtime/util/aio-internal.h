@@ -4,7 +4,8 @@
  *
  * Context: every field names who may touch it: "home thread" fields only
  * the thread that polls the context; "atomic" fields any thread, with the
- * __atomic builtins; "timer_lock" and "bh_all_lock" fields under that lock.
+ * qatomic_* accessors (qemu/atomic.h); "timer_lock" and "bh_all_lock"
+ * fields under that lock.
  */
 #ifndef MQBLK_AIO_INTERNAL_H
 #define MQBLK_AIO_INTERNAL_H

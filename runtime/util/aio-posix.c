@@ -7,24 +7,19 @@
  * handler while a dispatch is walking the list (from a callback, or from a
  * nested aio_poll()) only marks it deleted; the outermost walk frees it.
  */
-#include <stdio.h>
 #include <stdlib.h>
 #include <sys/epoll.h>
 
+#include "qemu/abort.h"
 #include "qemu/atomic.h"
 #include "qemu/coroutine.h"
 #include "aio-internal.h"
 
-static void aio_die(const char *fn, const char *msg, const void *ctx)
-{
-    fprintf(stderr, "mqblk: %s: %s (context %p)\n", fn, msg, ctx);
-    abort();
-}
-
 static void aio_check_home(AioContext *ctx, const char *fn)
 {
     if (!aio_context_in_home_thread(ctx)) {
-        aio_die(fn, "called outside the home thread of the context", ctx);
+        mqblk_abort("%s: called outside the home thread of the context "
+                    "(context %p)", fn, (void *)ctx);
     }
 }
 
@@ -79,7 +74,8 @@ static AioHandler *set_handler(AioContext *ctx, int fd, uint32_t events)
     if (!node) {
         node = calloc(1, sizeof(*node));
         if (!node) {
-            aio_die("aio_set_fd_handler", "out of memory", ctx);
+            mqblk_abort("%s: out of memory (context %p)", __func__,
+                        (void *)ctx);
         }
         node->fd = fd;
         node->next = ctx->handlers;
@@ -334,7 +330,8 @@ bool polling_fn aio_poll(AioContext *ctx, bool blocking)
 
     aio_check_home(ctx, __func__);
     if (qemu_in_coroutine()) {
-        aio_die(__func__, "called from a coroutine (it would nest an event loop)", ctx);
+        mqblk_abort("%s: called from a coroutine (it would nest an event "
+                    "loop) (context %p)", __func__, (void *)ctx);
     }
     if (blocking) {
         if (ctx->poll_max_ns) {

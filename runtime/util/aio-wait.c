@@ -7,21 +7,15 @@
  * (seq_cst).  So either the waiter sees the new condition, or the kicker
  * sees the waiter and schedules a BH that ends its aio_poll().
  */
-#include <stdio.h>
 #include <stdlib.h>
 
+#include "qemu/abort.h"
 #include "qemu/atomic.h"
 #include "qemu/coroutine.h"
 #include "qemu/main-loop.h"
 #include "block/aio-wait.h"
 
 static unsigned num_waiters;    /* atomic */
-
-static void aio_wait_die(const char *msg)
-{
-    fprintf(stderr, "mqblk: AIO_WAIT_WHILE: %s\n", msg);
-    abort();
-}
 
 void aio_wait_begin(void)
 {
@@ -38,13 +32,14 @@ bool polling_fn aio_wait_poll(AioContext *ctx)
     AioContext *current = qemu_get_current_aio_context();
 
     if (qemu_in_coroutine()) {
-        aio_wait_die("called in a coroutine (yield instead)");
+        mqblk_abort("AIO_WAIT_WHILE: called in a coroutine (yield instead)");
     }
     if (ctx && ctx == current) {
         return aio_poll(ctx, true);
     }
     if (!current || current != qemu_get_aio_context()) {
-        aio_wait_die("waiting for a foreign context outside the main loop");
+        mqblk_abort("AIO_WAIT_WHILE: waiting for a foreign context outside "
+                    "the main loop (context %p)", (void *)ctx);
     }
     return aio_poll(current, true);
 }

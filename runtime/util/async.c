@@ -13,9 +13,9 @@
  * notify_me.  All four accesses are seq_cst, so one side always sees the
  * other: either the poller sees the work or the notifier writes the eventfd.
  */
-#include <stdio.h>
 #include <stdlib.h>
 
+#include "qemu/abort.h"
 #include "qemu/atomic.h"
 #include "qemu/coroutine.h"
 #include "qemu/main-loop.h"
@@ -23,12 +23,6 @@
 #include "coroutine-int.h"
 
 static __thread AioContext *current_aio_context;
-
-static void async_die(const char *msg, const void *p)
-{
-    fprintf(stderr, "mqblk: %s (%p)\n", msg, p);
-    abort();
-}
 
 /* Not inlined, with a barrier: coroutines may move between threads. */
 __attribute__((noinline)) AioContext *qemu_get_current_aio_context(void)
@@ -44,7 +38,8 @@ void aio_context_set_current(AioContext *ctx)
     AioContext **p = &current_aio_context;
 
     if (ctx && !aio_context_in_home_thread(ctx)) {
-        async_die("aio_context_set_current: not the home thread of the context", ctx);
+        mqblk_abort("aio_context_set_current: not the home thread of the "
+                    "context (%p)", (void *)ctx);
     }
     __asm__ __volatile__("" : "+r"(p));
     *p = ctx;
@@ -84,7 +79,7 @@ static QEMUBH *bh_alloc(AioContext *ctx, QEMUBHFunc *cb, void *opaque, const cha
     QEMUBH *bh = calloc(1, sizeof(*bh));
 
     if (!bh) {
-        async_die(who, ctx);
+        mqblk_abort("%s: out of memory (context %p)", who, (void *)ctx);
     }
     bh->ctx = ctx;
     bh->cb = cb;
@@ -248,11 +243,12 @@ void aio_co_schedule(AioContext *ctx, Coroutine *co)
     Coroutine *old;
 
     if (!ctx) {
-        async_die("aio_co_schedule: coroutine has no AioContext to run in", co);
+        mqblk_abort("aio_co_schedule: coroutine has no AioContext to run in "
+                    "(%p)", (void *)co);
     }
     if (!qatomic_cmpxchg_bool(&co->scheduled, &expected, 1)) {
-        async_die("aio_co_schedule: coroutine is already scheduled "
-                  "(woken twice for one yield?)", co);
+        mqblk_abort("aio_co_schedule: coroutine is already scheduled "
+                    "(woken twice for one yield?) (%p)", (void *)co);
     }
     old = qatomic_read(&ctx->scheduled_coroutines);
     do {

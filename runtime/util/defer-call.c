@@ -7,9 +7,9 @@
  * outside any section and run at once (unless they open one themselves).
  */
 #include <pthread.h>
-#include <stdio.h>
 #include <stdlib.h>
 
+#include "qemu/abort.h"
 #include "qemu/defer-call.h"
 
 typedef struct DeferredCall {
@@ -63,8 +63,7 @@ void defer_call_end(void)
     unsigned len, cap;
 
     if (s->nesting == 0) {
-        fprintf(stderr, "mqblk: defer_call_end: no open section\n");
-        abort();
+        mqblk_abort("defer_call_end: no open section");
     }
     if (--s->nesting > 0 || s->len == 0) {
         return;

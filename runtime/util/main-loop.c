@@ -2,9 +2,9 @@
  * main-loop.c - the main-loop thread, its AioContext, the BQL, and the
  * code-class hook that GLOBAL_STATE_CODE() asserts through.
  */
-#include <stdio.h>
 #include <stdlib.h>
 
+#include "qemu/abort.h"
 #include "qemu/atomic.h"
 #include "qemu/main-loop.h"
 #include "block/aio.h"
@@ -71,8 +71,7 @@ bool qemu_in_main_thread(void)
 void SPARSE_ACQUIRES(qemu_bql) TSA_NO_TSA bql_lock(void)
 {
     if (bql_held) {
-        fprintf(stderr, "mqblk: bql_lock: this thread already holds the BQL\n");
-        abort();
+        mqblk_abort("bql_lock: this thread already holds the BQL");
     }
     qemu_mutex_lock(&qemu_bql);
     bql_held = true;
@@ -81,8 +80,7 @@ void SPARSE_ACQUIRES(qemu_bql) TSA_NO_TSA bql_lock(void)
 void SPARSE_RELEASES(qemu_bql) TSA_NO_TSA bql_unlock(void)
 {
     if (!bql_held) {
-        fprintf(stderr, "mqblk: bql_unlock: this thread does not hold the BQL\n");
-        abort();
+        mqblk_abort("bql_unlock: this thread does not hold the BQL");
     }
     bql_held = false;
     qemu_mutex_unlock(&qemu_bql);

@@ -16,19 +16,13 @@
  * The spin locks guard a handful of pointer updates and never a yield.
  */
 #include <sched.h>
-#include <stdio.h>
 #include <stdlib.h>
 
+#include "qemu/abort.h"
 #include "qemu/atomic.h"
 #include "qemu/coroutine-lock.h"
 #include "block/aio.h"
 #include "lock-checker.h"
-
-static void co_lock_die(const char *fn, const char *msg, const void *lock)
-{
-    fprintf(stderr, "mqblk: %s: %s (lock %p)\n", fn, msg, lock);
-    abort();
-}
 
 static void spin_lock(unsigned *l)
 {
@@ -110,7 +104,8 @@ void coroutine_fn SPARSE_RELEASES(m) TSA_NO_TSA qemu_co_mutex_unlock(CoMutex *m)
     CoWaitRecord *w;
 
     if (m->holder != qemu_coroutine_self()) {
-        co_lock_die(__func__, "not held by the calling coroutine", m);
+        mqblk_abort("%s: not held by the calling coroutine (lock %p)", __func__,
+                    (void *)m);
     }
     m->holder = NULL;
     sparse_release(m);
@@ -131,7 +126,8 @@ void coroutine_fn SPARSE_RELEASES(m) TSA_NO_TSA qemu_co_mutex_unlock(CoMutex *m)
 void coroutine_fn TSA_NO_TSA qemu_co_mutex_assert_locked(CoMutex *m)
 {
     if (!qatomic_read(&m->locked) || m->holder != qemu_coroutine_self()) {
-        co_lock_die(__func__, "not held by the calling coroutine", m);
+        mqblk_abort("%s: not held by the calling coroutine (lock %p)", __func__,
+                    (void *)m);
     }
 }
 
@@ -288,7 +284,8 @@ void coroutine_fn TSA_NO_TSA qemu_co_rwlock_upgrade(CoRwlock *l)
 {
     spin_lock(&l->lock);
     if (l->readers <= 0 || l->writer) {
-        co_lock_die(__func__, "caller does not hold the read lock", l);
+        mqblk_abort("%s: caller does not hold the read lock (lock %p)",
+                    __func__, (void *)l);
     }
     l->readers--;
     if (!l->readers && !l->head) {
@@ -305,7 +302,8 @@ void coroutine_fn TSA_NO_TSA qemu_co_rwlock_downgrade(CoRwlock *l)
 
     spin_lock(&l->lock);
     if (!l->writer) {
-        co_lock_die(__func__, "caller does not hold the write lock", l);
+        mqblk_abort("%s: caller does not hold the write lock (lock %p)",
+                    __func__, (void *)l);
     }
     l->writer = false;
     l->readers = 1;
@@ -325,7 +323,8 @@ void coroutine_fn SPARSE_RELEASES(l) TSA_NO_TSA qemu_co_rwlock_unlock(CoRwlock *
     } else if (l->readers > 0) {
         l->readers--;
     } else {
-        co_lock_die(__func__, "lock not held", l);
+        mqblk_abort("%s: lock not held (lock %p)", __func__,
+                    (void *)l);
     }
     wake = rwlock_grant_locked(l);
     spin_unlock(&l->lock);

@@ -2,9 +2,9 @@
  * qemu-coroutine-sleep.c - qemu_co_sleep_ns(): a timer in the coroutine's
  * home context that wakes it.
  */
-#include <stdio.h>
 #include <stdlib.h>
 
+#include "qemu/abort.h"
 #include "qemu/coroutine.h"
 #include "qemu/main-loop.h"
 #include "qemu/timer.h"
@@ -21,8 +21,7 @@ void coroutine_fn qemu_co_sleep_ns(int64_t ns)
     QEMUTimer timer;
 
     if (!ctx) {
-        fprintf(stderr, "mqblk: qemu_co_sleep_ns: thread has no AioContext\n");
-        abort();
+        mqblk_abort("qemu_co_sleep_ns: thread has no AioContext");
     }
     aio_timer_init(ctx, &timer, co_sleep_cb, qemu_coroutine_self());
     timer_mod_ns(&timer, qemu_clock_get_ns() + (ns > 0 ? ns : 0));

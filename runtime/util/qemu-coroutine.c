@@ -11,15 +11,17 @@
  * accessor with a compiler barrier; functions that never read it after such
  * a switch use the inlined co_tls_here().
  */
+#include <errno.h>
 #include <pthread.h>
 #include <sched.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "qemu/abort.h"
 #include "qemu/atomic.h"
+#include "qemu/compiler.h"
 #include "qemu/coroutine.h"
 #include "qemu/main-loop.h"
 #include "coroutine-int.h"
@@ -55,14 +57,6 @@ static pthread_key_t co_pool_key;
 static pthread_once_t co_pool_once = PTHREAD_ONCE_INIT;
 static size_t co_stack_size = CO_STACK_DEFAULT;     /* atomic */
 static const CoroutineBackend *co_backend;          /* atomic */
-
-static void co_die(const char *fmt, const void *co, const void *extra)
-{
-    fprintf(stderr, "mqblk: ");
-    fprintf(stderr, fmt, co, extra);
-    fprintf(stderr, "\n");
-    abort();
-}
 
 /* ---- backends ---------------------------------------------------------- */
 
@@ -160,7 +154,7 @@ static inline CoThreadState *co_tls_here(void)
 {
     CoThreadState *ts = &co_thread_state;
 
-    if (__builtin_expect(!ts->initialized, 0)) {
+    if (unlikely(!ts->initialized)) {
         co_tls_init(ts);
     }
     return ts;
@@ -212,7 +206,7 @@ static void co_switch(Coroutine *from, Coroutine *to, const CoroutineBackend *b)
 {
     co_san_before(from, to);
 #if defined(__x86_64__)
-    if (__builtin_expect(b == &coroutine_backend_asm, 1)) {
+    if (likely(b == &coroutine_backend_asm)) {
         mqblk_co_asm_switch(&from->m.sp, to->m.sp);     /* devirtualized */
     } else
 #endif
@@ -230,17 +224,19 @@ static Coroutine *co_alloc(const CoroutineBackend *b, size_t stack_size)
     Coroutine *co = calloc(1, sizeof(*co));
 
     if (!co) {
-        co_die("out of memory creating a coroutine%s%s", "", "");
+        mqblk_abort("%s: out of memory creating a coroutine", __func__);
     }
     co->map_size = stack_size + page;
     co->map = mmap(NULL, co->map_size, PROT_READ | PROT_WRITE,
                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
     if (co->map == MAP_FAILED) {
-        co_die("mmap of a coroutine stack failed%s%s", "", "");
+        mqblk_abort("%s: mmap of a coroutine stack failed: %s", __func__,
+                    strerror(errno));
     }
     /* Guard page: an overflow faults instead of corrupting a neighbour. */
     if (mprotect(co->map, page, PROT_NONE) != 0) {
-        co_die("mprotect of a coroutine guard page failed%s%s", "", "");
+        mqblk_abort("%s: mprotect of a coroutine guard page failed: %s",
+                    __func__, strerror(errno));
     }
     co->stack = (char *)co->map + page;
     co->stack_size = stack_size;
@@ -350,23 +346,27 @@ void coroutine_fn coroutine_main(Coroutine *co)
 static void co_check_enter(CoThreadState *ts, Coroutine *to)
 {
     if (to->is_leader) {
-        co_die("qemu_coroutine_enter: %p is a thread, not a coroutine%s", to, "");
+        mqblk_abort("qemu_coroutine_enter: %p is a thread, not a coroutine",
+                    (void *)to);
     }
     if (to->terminated) {
-        co_die("qemu_coroutine_enter: coroutine %p has terminated%s", to, "");
+        mqblk_abort("qemu_coroutine_enter: coroutine %p has terminated",
+                    (void *)to);
     }
     if (qatomic_read(&to->running)) {
-        co_die("qemu_coroutine_enter: coroutine %p is already running "
-               "(re-entered while active)%s", to, "");
+        mqblk_abort("qemu_coroutine_enter: coroutine %p is already running "
+                    "(re-entered while active)", (void *)to);
     }
     if (to->home && to->home != ts) {
-        co_die("qemu_coroutine_enter: coroutine %p belongs to another thread "
-               "(home context %p); resume it with aio_co_wake() or "
-               "aio_co_schedule()", to, qatomic_read(&to->ctx));
+        mqblk_abort("qemu_coroutine_enter: coroutine %p belongs to another "
+                    "thread (home context %p); resume it with aio_co_wake() "
+                    "or aio_co_schedule()", (void *)to,
+                    (void *)qatomic_read(&to->ctx));
     }
     if (qatomic_read(&to->scheduled)) {
-        co_die("qemu_coroutine_enter: coroutine %p is scheduled by "
-               "aio_co_schedule() and may only be entered by its BH%s", to, "");
+        mqblk_abort("qemu_coroutine_enter: coroutine %p is scheduled by "
+                    "aio_co_schedule() and may only be entered by its BH",
+                    (void *)to);
     }
 }
 
@@ -463,8 +463,8 @@ void coroutine_queue_wakeup(Coroutine *co)
 
     /* Marked like a scheduled coroutine until entered: a second wake aborts. */
     if (!qatomic_cmpxchg_bool(&co->scheduled, &expected, 1)) {
-        co_die("aio_co_wake: coroutine %p is already scheduled "
-               "(woken twice for one yield?)%s", co, "");
+        mqblk_abort("aio_co_wake: coroutine %p is already scheduled "
+                    "(woken twice for one yield?)", (void *)co);
     }
 
     co->next = NULL;
@@ -483,8 +483,7 @@ void coroutine_fn qemu_coroutine_yield(void)
     Coroutine *to = self->caller;
 
     if (!to) {
-        co_die("qemu_coroutine_yield: called outside coroutine context%s%s",
-               "", "");
+        mqblk_abort("qemu_coroutine_yield: called outside coroutine context");
     }
     self->caller = NULL;
     ts->current = to;

@@ -12,21 +12,17 @@
 #include <string.h>
 #include <time.h>
 
+#include "qemu/abort.h"
 #include "qemu/thread.h"
 #include "lock-checker.h"
-
-static void thread_die(int err, const char *what)
-{
-    fprintf(stderr, "mqblk: %s failed: %s\n", what, strerror(err));
-    abort();
-}
 
 void qemu_mutex_init(QemuMutex *m)
 {
     int err = pthread_mutex_init(&m->lock, NULL);
 
     if (err) {
-        thread_die(err, "pthread_mutex_init");
+        mqblk_abort("%s: pthread_mutex_init failed: %s", __func__,
+                    strerror(err));
     }
 }
 
@@ -35,7 +31,8 @@ void qemu_mutex_destroy(QemuMutex *m)
     int err = pthread_mutex_destroy(&m->lock);
 
     if (err) {
-        thread_die(err, "pthread_mutex_destroy");
+        mqblk_abort("%s: pthread_mutex_destroy failed: %s", __func__,
+                    strerror(err));
     }
 }
 
@@ -44,7 +41,8 @@ void SPARSE_ACQUIRES(m) TSA_NO_TSA qemu_mutex_lock(QemuMutex *m)
     int err = pthread_mutex_lock(&m->lock);
 
     if (err) {
-        thread_die(err, "pthread_mutex_lock");
+        mqblk_abort("%s: pthread_mutex_lock failed: %s", __func__,
+                    strerror(err));
     }
     sparse_acquire(m);
 }
@@ -57,7 +55,8 @@ bool TSA_NO_TSA qemu_mutex_trylock(QemuMutex *m)
         return true;
     }
     if (err != EBUSY) {
-        thread_die(err, "pthread_mutex_trylock");
+        mqblk_abort("%s: pthread_mutex_trylock failed: %s", __func__,
+                    strerror(err));
     }
     return false;
 }
@@ -69,7 +68,8 @@ void SPARSE_RELEASES(m) TSA_NO_TSA qemu_mutex_unlock(QemuMutex *m)
     sparse_release(m);
     err = pthread_mutex_unlock(&m->lock);
     if (err) {
-        thread_die(err, "pthread_mutex_unlock");
+        mqblk_abort("%s: pthread_mutex_unlock failed: %s", __func__,
+                    strerror(err));
     }
 }
 
@@ -83,7 +83,8 @@ void qemu_cond_init(QemuCond *c)
     err = pthread_cond_init(&c->cond, &attr);
     pthread_condattr_destroy(&attr);
     if (err) {
-        thread_die(err, "pthread_cond_init");
+        mqblk_abort("%s: pthread_cond_init failed: %s", __func__,
+                    strerror(err));
     }
 }
 
@@ -92,7 +93,8 @@ void qemu_cond_destroy(QemuCond *c)
     int err = pthread_cond_destroy(&c->cond);
 
     if (err) {
-        thread_die(err, "pthread_cond_destroy");
+        mqblk_abort("%s: pthread_cond_destroy failed: %s", __func__,
+                    strerror(err));
     }
 }
 
@@ -101,7 +103,8 @@ void TSA_NO_TSA qemu_cond_wait(QemuCond *c, QemuMutex *m)
     int err = pthread_cond_wait(&c->cond, &m->lock);
 
     if (err) {
-        thread_die(err, "pthread_cond_wait");
+        mqblk_abort("%s: pthread_cond_wait failed: %s", __func__,
+                    strerror(err));
     }
 }
 
@@ -119,7 +122,8 @@ bool TSA_NO_TSA qemu_cond_timedwait(QemuCond *c, QemuMutex *m, int ms)
     }
     err = pthread_cond_timedwait(&c->cond, &m->lock, &ts);
     if (err && err != ETIMEDOUT) {
-        thread_die(err, "pthread_cond_timedwait");
+        mqblk_abort("%s: pthread_cond_timedwait failed: %s", __func__,
+                    strerror(err));
     }
     return err != ETIMEDOUT;
 }
@@ -198,7 +202,7 @@ void qemu_thread_create(QemuThread *t, const char *name, void *(*fn)(void *),
     int err;
 
     if (!start) {
-        thread_die(ENOMEM, "qemu_thread_create");
+        mqblk_abort("qemu_thread_create: out of memory");
     }
     start->fn = fn;
     start->arg = arg;
@@ -212,7 +216,7 @@ void qemu_thread_create(QemuThread *t, const char *name, void *(*fn)(void *),
     err = pthread_create(&t->thread, &attr, qemu_thread_start, start);
     pthread_attr_destroy(&attr);
     if (err) {
-        thread_die(err, "pthread_create");
+        mqblk_abort("%s: pthread_create failed: %s", __func__, strerror(err));
     }
 }
 
@@ -222,7 +226,7 @@ void *qemu_thread_join(QemuThread *t)
     int err = pthread_join(t->thread, &ret);
 
     if (err) {
-        thread_die(err, "pthread_join");
+        mqblk_abort("%s: pthread_join failed: %s", __func__, strerror(err));
     }
     return ret;
 }

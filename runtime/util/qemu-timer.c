@@ -8,12 +8,12 @@
  * one delay for all (a sleep per request) expires after every other: the
  * list keeps its last timer, so that case appends without a walk.
  */
-#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <stddef.h>
 #include <time.h>
 
+#include "qemu/abort.h"
 #include "qemu/atomic.h"
 #include "qemu/main-loop.h"
 #include "aio-internal.h"
@@ -40,8 +40,7 @@ QEMUTimer *aio_timer_new(AioContext *ctx, QEMUTimerCB *cb, void *opaque)
     QEMUTimer *t = malloc(sizeof(*t));
 
     if (!t) {
-        fprintf(stderr, "mqblk: aio_timer_new: out of memory\n");
-        abort();
+        mqblk_abort("aio_timer_new: out of memory (context %p)", (void *)ctx);
     }
     aio_timer_init(ctx, t, cb, opaque);
     return t;

@@ -12,8 +12,7 @@ static unsigned next_slot;
 
 unsigned thread_counter_assign_slot(void)
 {
-    unsigned s = __atomic_fetch_add(&next_slot, 1, __ATOMIC_RELAXED)
-                 % THREAD_COUNTER_SLOTS;
+    unsigned s = qatomic_fetch_add(&next_slot, 1) % THREAD_COUNTER_SLOTS;
 
     thread_counter_my_slot = s + 1;
     return s;

@@ -7,9 +7,9 @@
  * an idle one exits after idle_timeout_ms, and thread_pool_shutdown()
  * makes every idle one exit at once.
  */
-#include <stdio.h>
 #include <stdlib.h>
 
+#include "qemu/abort.h"
 #include "qemu/atomic.h"
 #include "qemu/coroutine.h"
 #include "qemu/thread.h"
@@ -102,9 +102,8 @@ int coroutine_fn thread_pool_submit_co(ThreadPoolFunc *fn, void *opaque)
 
     req.ctx = qemu_coroutine_get_aio_context(req.co);
     if (!req.ctx) {
-        fprintf(stderr, "mqblk: thread_pool_submit_co: coroutine has no "
-                "AioContext to be woken in\n");
-        abort();
+        mqblk_abort("thread_pool_submit_co: coroutine has no AioContext to "
+                    "be woken in");
     }
     aio_context_ref(req.ctx);
     pthread_once(&pool_once, pool_init);

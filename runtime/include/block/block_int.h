@@ -13,11 +13,12 @@
  *                       read under the reader lock (GRAPH_RDLOCK)
  *   refcnt, next_node   main loop only (GLOBAL_STATE_CODE())
  *   quiesce_counter     main loop writes; atomic reads from any thread
- *   gate                the generic request layer (runtime/block/io.c)
+ *   gate                the request gate (runtime/block/request-gate.c)
  *
  * Driver callbacks: bdrv_open/bdrv_close run in the main loop outside
- * coroutines and without the graph lock (bdrv_open_child() takes it).  The
- * I/O callbacks are coroutine_fn GRAPH_RDLOCK: they run in whatever thread
+ * coroutines and without the graph lock (bdrv_open_child() takes it), and
+ * open with GLOBAL_STATE_CODE().  The I/O callbacks open with IO_CODE()
+ * and are coroutine_fn GRAPH_RDLOCK: they run in whatever thread
  * submitted the request (no node has a home AioContext), many at once, so a
  * driver keeps per-thread state or locks its shared state itself.  The
  * generic layer hands them only valid, aligned requests: offset and bytes
@@ -53,7 +54,7 @@ typedef struct BlockLimits {
 } BlockLimits;
 
 /*
- * Per-node request accounting and exclusion (owned by io.c).  in_flight
+ * Per-node request accounting and exclusion (request-gate.c).  in_flight
  * counts requests inside the node per thread; while `exclusive` is set a
  * barrier or read-modify-write holds the node alone and new requests queue
  * on `waiters`.
@@ -90,7 +91,7 @@ struct BlockDriverState {
     int refcnt;                 /* main loop only */
     BlockDriverState *next_node;/* all nodes; main loop only */
 
-    /* Requests (io.c). */
+    /* Requests (request-gate.c; quiesce_counter: drain.c). */
     int quiesce_counter;        /* drain depth; main loop writes */
     BdrvRequestGate gate;
 };
@@ -184,7 +185,8 @@ struct BlockDriver {
         int64_t *map, BlockDriverState **file);
 };
 
-/* The built-in drivers (runtime/block/null.c, file-posix.c, throttle.c). */
+/* The built-in drivers (runtime/block/null.c, file-posix.c, throttle.c),
+ * listed in the registry's table (runtime/block/drivers.c). */
 extern const BlockDriver bdrv_null;
 extern const BlockDriver bdrv_file;
 extern const BlockDriver bdrv_throttle;
@@ -196,6 +198,10 @@ const BlockDriver *bdrv_find_driver(const char *name);
 /* Make @drv known to bdrv_find_driver() (tests, out-of-tree drivers).
  * Main loop, before any open that names it. */
 void bdrv_register(const BlockDriver *drv);
+
+/* Returns: the names of every known driver, "null, file, ..." (malloc'd;
+ * the caller frees it), for messages.  Main loop. */
+char *bdrv_known_drivers(void);
 
 /*
  * Attach @child_bs below a parent that is not a node (a BlockBackend): the
@@ -226,7 +232,7 @@ BdrvChild *bdrv_open_child(BlockDriverState *parent, BlockOpts *opts,
 /* Returns: bs->file for file/filtered children, else NULL. */
 BdrvChild *bdrv_primary_child(BlockDriverState *bs) GRAPH_RDLOCK;
 
-/* Initialise / tear down bs->gate (io.c).  Main loop. */
+/* Initialise / tear down bs->gate (request-gate.c).  Main loop. */
 void bdrv_request_gate_init(BlockDriverState *bs);
 void bdrv_request_gate_destroy(BlockDriverState *bs);
 

@@ -20,6 +20,8 @@
 #include <stdalign.h>
 #include <stdint.h>
 
+#include "qemu/atomic.h"
+
 #define THREAD_COUNTER_SLOTS 64
 #define THREAD_COUNTER_LINE  64
 
@@ -48,8 +50,7 @@ static inline unsigned thread_counter_slot(void)
 /* Add @delta to the calling thread's slot (seq_cst). */
 static inline void thread_counter_add(ThreadCounter *c, int64_t delta)
 {
-    __atomic_fetch_add(&c->slot[thread_counter_slot()].value, delta,
-                       __ATOMIC_SEQ_CST);
+    qatomic_fetch_add(&c->slot[thread_counter_slot()].value, delta);
 }
 
 /* Returns: the sum of all slots (seq_cst loads). */
@@ -58,7 +59,7 @@ static inline int64_t thread_counter_sum(const ThreadCounter *c)
     int64_t sum = 0;
 
     for (int i = 0; i < THREAD_COUNTER_SLOTS; i++) {
-        sum += __atomic_load_n(&c->slot[i].value, __ATOMIC_SEQ_CST);
+        sum += qatomic_load_seq(&c->slot[i].value);
     }
     return sum;
 }
