@@ -7,13 +7,13 @@
 # copy of the tree) and run against what should catch it.  Two scopes:
 #   analysis  analyzers/core/rules/*.c (run on cached facts: the extractor
 #             is unchanged) and the libclang front end
-#             (analyzers/extract/ less the pipeline files).  Killed only by
+#             (analyzers/extract/).  Killed only by
 #             the corpus (tests/corpus/run-case.sh over every case): an
 #             expected finding missing at its expected line, or a finding
 #             where none is expected (`// expect:` markers by file, line and
 #             rule).
-#   pipeline  the files that feed TUs to the front end and cache its facts
-#             (cache.c, compdb*.c, workers.c).  The corpus runs
+#   pipeline  analyzers/pipeline/: what feeds TUs to the front end and
+#             caches its facts.  The corpus runs
 #             with --no-cache and one compdb shape, so these are killed by
 #             the corpus or by the pipeline's own tests (ctest cli.*,
 #             cache.*, test_compdb_clean, test_extract_run).
@@ -64,12 +64,9 @@ enumerate() {
     python3 - "$root" "$scope" <<'PY'
 import glob, os, re, sys
 root, scope = sys.argv[1], sys.argv[2]
-PIPELINE = ("cache.c", "compdb.c", "compdb-cache.c", "compdb-clean.c",
-            "compdb-util.c", "workers.c")
-extract = sorted(glob.glob(os.path.join(root, "analyzers/extract/*.c")))
-pipeline = [f for f in extract if os.path.basename(f) in PIPELINE]
+pipeline = sorted(glob.glob(os.path.join(root, "analyzers/pipeline/*.c")))
 analysis = sorted(glob.glob(os.path.join(root, "analyzers/core/rules/*.c"))) + \
-    [f for f in extract if f not in pipeline]
+    sorted(glob.glob(os.path.join(root, "analyzers/extract/*.c")))
 files = {"analysis": analysis, "pipeline": pipeline,
          "all": analysis + pipeline}.get(scope)
 if files is None:
@@ -179,7 +176,7 @@ python=$("$root"/ci/install-deps.sh --print-python)
 cmake -S "$src" -B "$build" -G Ninja -DBLKCHECK_PYTHON="$python" >/dev/null || exit 2
 targets=blkcheck
 pipeline_tests='^(cli\.|cache\.|test_compdb_clean$|test_extract_run$)'
-grep -q '	analyzers/extract/\(cache\|compdb\|workers\)' "$tmp/mutants" &&
+grep -q '	analyzers/pipeline/' "$tmp/mutants" &&
     targets="blkcheck test_compdb_clean test_extract_run"
 build_mutant() {
     # shellcheck disable=SC2086
@@ -220,7 +217,7 @@ fi
 ak=0 av=0 as=0 pk=0 pv=0 ps=0
 while IFS="$(printf '\t')" read -r id rel off old new op line; do
     case $rel in
-    analyzers/extract/cache.c|analyzers/extract/compdb*.c|analyzers/extract/workers.c)
+    analyzers/pipeline/*)
         sc=pipeline ;;
     *) sc=analysis ;;
     esac

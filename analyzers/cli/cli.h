@@ -14,7 +14,7 @@
 #include <stdio.h>
 #include "config.h"
 #include "cache.h"
-#include "extract.h"
+#include "pipeline.h"
 #include "findings.h"
 #include "graph.h"
 #include "report.h"
@@ -75,9 +75,5 @@ int bc_fix_apply(const BcFindings *f);
 
 double bc_now(void);
 
-/* extract-module.c: the libclang module, loaded on first use. */
-const BcExtractApi *bc_cli_extract_api(const char **err);
-int bc_cli_compdb_load(const char *build_dir, BcCompdb **out, char **errmsg);
-BcTuFacts *bc_cli_parse(const BcCompileCmd *cmd, const BcConfig *cfg);
 
 #endif

@@ -91,7 +91,7 @@ static void list_rules(void)
 static void version(void)
 {
     const char *err;
-    const BcExtractApi *api = bc_cli_extract_api(&err);
+    const BcExtractApi *api = bc_pipeline_module(&err);
 
     printf("blkcheck %s (libclang: %s)\n", BLKCHECK_VERSION,
            api ? api->clang_version : err);

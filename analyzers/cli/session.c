@@ -102,7 +102,7 @@ static int load_compdb(BcSession *s)
     long n;
 
     if (bc_compdb_load_cached(s->build_dir, s->cache ? s->cache_dir : NULL,
-                              bc_cli_compdb_load, &s->db, &err) != 0) {
+                              bc_pipeline_compdb_load, &s->db, &err) != 0) {
         fprintf(stderr, "blkcheck: error: %s\n", err);
         free(err);
         return BC_EXIT_USAGE;
@@ -180,7 +180,7 @@ static void choose_root(BcSession *s)
 
 int bc_session_open(BcSession *s, const BcOptions *opt)
 {
-    BcExtractRun run = { .jobs = opt->jobs, .parse = bc_cli_parse };
+    BcExtractRun run = { .jobs = opt->jobs, .parse = bc_pipeline_parse };
     BcTuFacts **tus;
     double t0;
     int ret;

@@ -17,7 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "cache.h"
-#include "extract.h"
+#include "pipeline.h"
 #include "xalloc.h"
 
 typedef struct Pool {

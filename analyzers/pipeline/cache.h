@@ -15,7 +15,7 @@
 #define BC_CACHE_H
 
 #include "config.h"
-#include "extract.h"
+#include "pipeline.h"
 #include "facts.h"
 
 typedef struct BcCache BcCache;

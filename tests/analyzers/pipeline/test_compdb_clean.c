@@ -1,6 +1,6 @@
 /*
  * test_compdb_clean.c - compile commands made fit for analysis
- * (analyzers/extract/compdb-clean.c): plumbing dropped, response files
+ * (analyzers/pipeline/compdb-clean.c): plumbing dropped, response files
  * spliced in, relative paths absolute.
  */
 #include <setjmp.h>
@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "extract.h"
+#include "pipeline.h"
 
 /* Clean @in (NULL-terminated) in @dir; the result joined with spaces. */
 static char *clean(const char *dir, const char *const *in, const char **bad)

@@ -24,7 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "extract.h"
+#include "pipeline.h"
 #include "file.h"
 #include "xalloc.h"
 

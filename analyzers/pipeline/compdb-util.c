@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include "extract.h"
+#include "pipeline.h"
 
 void bc_compdb_free(BcCompdb *db)
 {

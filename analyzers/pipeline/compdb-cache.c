@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "extract.h"
+#include "pipeline.h"
 #include "hash.h"
 #include "file.h"
 

@@ -1,5 +1,6 @@
 /*
- * extract-module.c - load the libclang half of the extractor on demand
+ * module-loader.c - load the libclang front end (blkcheck-extract.so) on
+ * demand
  *
  * Context: any thread (worker threads call the parse stub); loading happens
  * once, under pthread_once.
@@ -17,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "cli.h"
+#include "pipeline.h"
 
 #ifndef BC_EXTRACT_MODULE_PATH
 #define BC_EXTRACT_MODULE_PATH ""
@@ -84,17 +85,17 @@ static void load(void)
     api = a;
 }
 
-const BcExtractApi *bc_cli_extract_api(const char **err)
+const BcExtractApi *bc_pipeline_module(const char **err)
 {
     pthread_once(&once, load);
     *err = error;
     return api;
 }
 
-int bc_cli_compdb_load(const char *build_dir, BcCompdb **out, char **errmsg)
+int bc_pipeline_compdb_load(const char *build_dir, BcCompdb **out, char **errmsg)
 {
     const char *err;
-    const BcExtractApi *a = bc_cli_extract_api(&err);
+    const BcExtractApi *a = bc_pipeline_module(&err);
 
     if (!a) {
         *out = NULL;
@@ -104,10 +105,10 @@ int bc_cli_compdb_load(const char *build_dir, BcCompdb **out, char **errmsg)
     return a->compdb_load(build_dir, out, errmsg);
 }
 
-BcTuFacts *bc_cli_parse(const BcCompileCmd *cmd, const BcConfig *cfg)
+BcTuFacts *bc_pipeline_parse(const BcCompileCmd *cmd, const BcConfig *cfg)
 {
     const char *err;
-    const BcExtractApi *a = bc_cli_extract_api(&err);
+    const BcExtractApi *a = bc_pipeline_module(&err);
     BcTuFacts *f;
 
     if (a) {
