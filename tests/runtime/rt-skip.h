@@ -8,7 +8,7 @@
  * -- use rt_run_group_tests() instead of cmocka_run_group_tests().  Any
  * other failure to set a case up is a failure.  ci/check.sh prints every
  * skip and fails when the reason is one this machine does not have
- * (tests/tools/feature-probe says what it has).
+ * (tests/runtime/feature-probe says what it has).
  *
  * The probes below are the tests' own way to tell "the kernel refuses" from
  * "our code is broken": they ask the kernel directly, not through mqblk.

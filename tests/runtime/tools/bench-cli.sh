@@ -1,5 +1,5 @@
 #!/bin/sh
-# tests/tools/bench-cli.sh MODE MQBLK_BENCH - mqblk-bench from the outside.
+# tests/runtime/tools/bench-cli.sh MODE MQBLK_BENCH - mqblk-bench from the outside.
 #
 # MODE null:    short runs on the null driver with --json parsed by jq
 #               (counts, keys, latency order), every queue/IOThread layout,
