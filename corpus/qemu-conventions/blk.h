@@ -9,3 +9,4 @@ BlockBackend *blk_by_name(const char *name);
 void blk_unref(BlockBackend *blk);
 int GRAPH_RDLOCK bdrv_node_count(BlockDriverState *bs);
 int coroutine_fn GRAPH_RDLOCK bdrv_co_node_size(BlockDriverState *bs);
+void drained_begin(BlockDriverState *bs, int poll);

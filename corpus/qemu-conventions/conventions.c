@@ -56,3 +56,21 @@ void GRAPH_RDLOCK probe_named(BlockDriverState *bs)
     (void)bs;
     blk_unref(blk);                             // expect: BC005
 }
+
+/* drained_begin() polls only when asked to (argument 1 not 0/false). */
+void drained_begin(BlockDriverState *bs, int poll)
+{
+    if (poll) {
+        AIO_WAIT_WHILE(bs->ctx, bs->in_flight > 0);
+    }
+}
+
+void GRAPH_RDLOCK quiesce_quietly(BlockDriverState *bs)
+{
+    drained_begin(bs, 0);                       // expect-not: BC005
+}
+
+void GRAPH_RDLOCK quiesce_and_wait(BlockDriverState *bs)
+{
+    drained_begin(bs, 1);                       // expect: BC005
+}
