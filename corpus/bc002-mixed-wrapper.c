@@ -5,7 +5,7 @@
 
 int coroutine_fn co_length(BlockDriverState *bs)
 {
-    return bdrv_getlength(bs);                  // expect: BC002
+    return bdrv_getlength(bs);                  // expect: BC002 "calls co_wrapper_mixed 'bdrv_getlength'"
 }
 
 /* Near miss: a plain coroutine_mixed_fn is callable from coroutines. */

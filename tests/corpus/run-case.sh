@@ -9,7 +9,8 @@
 # `blkcheck check --no-cache --format json` runs there.  The set of
 # (file, line, rule) findings must equal the set of `// expect: BC00N ...`
 # markers in the case's .c/.h files; a finding on an `// expect-not:` line
-# of that rule is reported as a near miss that fired.  A directory case
+# of that rule is reported as a near miss that fired; a marker's quoted text
+# must appear in that finding's message.  A directory case
 # with a blkcheck.json runs with that configuration (--config).
 # BLKCHECK_CORPUS_CACHE=DIR keeps each case's facts under DIR instead of
 # --no-cache (the analyzer mutation run: rule mutants need no new parse).
@@ -50,24 +51,35 @@ fi
     echo ']'
 } > "$tmp/compile_commands.json"
 
-# Expectations: FILE:LINE:RULE, one a line.  ($files is a list of paths;
-# corpus paths have no spaces.)
+# Expectations: FILE:LINE:RULE, one a line.  A rule may carry a quoted
+# text (`// expect: BC002 "co_wrapper_mixed"`) that the finding's message
+# must contain: FILE:LINE:RULE<TAB>TEXT in expect-msg.  ($files is a list of
+# paths; corpus paths have no spaces.)
 # shellcheck disable=SC2086
 awk '
     {
         line = $0
-        while (match(line, /expect(-not)?:( *BC[0-9][0-9][0-9])+/)) {
+        while (match(line, /expect(-not)?:( *BC[0-9][0-9][0-9]( +"[^"]*")?)+/)) {
             m = substr(line, RSTART, RLENGTH)
             line = substr(line, RSTART + RLENGTH)
             neg = (m ~ /^expect-not/)
-            n = split(m, w, /[ :]+/)
-            for (i = 2; i <= n; i++) {
-                if (neg) print FILENAME ":" FNR ":" w[i] > NOTF
-                else print FILENAME ":" FNR ":" w[i]
+            while (match(m, /BC[0-9][0-9][0-9]( +"[^"]*")?/)) {
+                item = substr(m, RSTART, RLENGTH)
+                m = substr(m, RSTART + RLENGTH)
+                rule = substr(item, 1, 5)
+                key = FILENAME ":" FNR ":" rule
+                if (neg) {
+                    print key > NOTF
+                } else {
+                    print key
+                    q = index(item, "\"")
+                    if (q) print key "\t" substr(item, q + 1, length(item) - q - 1) > MSGF
+                }
             }
         }
     }
-' NOTF="$tmp/expect-not" $files | sort -u > "$tmp/expect"
+' NOTF="$tmp/expect-not" MSGF="$tmp/expect-msg" $files | sort -u > "$tmp/expect"
+touch "$tmp/expect-msg"
 touch "$tmp/expect-not"
 
 # Run blkcheck from the temp dir: no .blkcheck.json above it, so files
@@ -83,6 +95,8 @@ if [ "$rc" -ne 0 ] && [ "$rc" -ne 1 ]; then
 fi
 jq -r '.findings[] | "\(.file):\(.line):\(.rule)"' "$tmp/report.json" | sort -u > "$tmp/found" \
     || { echo "FAIL: unreadable report"; exit 1; }
+jq -r '.findings[] | "\(.file):\(.line):\(.rule)\t\(.message)"' "$tmp/report.json" \
+    > "$tmp/found-msg" || { echo "FAIL: unreadable report"; exit 1; }
 
 status=0
 comm -23 "$tmp/expect" "$tmp/found" > "$tmp/missing"
@@ -98,6 +112,13 @@ while IFS= read -r x; do
     fi
     status=1
 done < "$tmp/extra"
+tab=$(printf '\t')
+while IFS="$tab" read -r key text; do
+    if ! grep -F "$key$tab" "$tmp/found-msg" | cut -f2- | grep -qF -- "$text"; then
+        echo "WRONG MESSAGE: $key: no finding there says \"$text\""
+        status=1
+    fi
+done < "$tmp/expect-msg"
 if [ "$status" -ne 0 ]; then
     echo "--- blkcheck report (text)"
     (cd "$tmp" && "$bc" check -p "$tmp" --no-cache --no-progress 2>&1)
