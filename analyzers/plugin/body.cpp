@@ -250,7 +250,7 @@ static int constant(const Expr *e)
 static bool callee_named(const CallExpr *call, const char *name)
 {
     const FunctionDecl *fn = expr_function(call->getCallee());
-    return fn && fn->getName() == name;
+    return fn && fn->getIdentifier() && fn->getName() == name;
 }
 
 bool Body::is_co_flag(const Expr *e)

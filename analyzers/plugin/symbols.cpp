@@ -263,11 +263,11 @@ static bool names_capability(const Expr *e, const char *cap)
         return false;
     }
     if (const auto *dre = dyn_cast<DeclRefExpr>(e)) {
-        if (dre->getDecl()->getName() == cap) {
+        if (dre->getDecl()->getIdentifier() && dre->getDecl()->getName() == cap) {
             return true;
         }
     } else if (const auto *me = dyn_cast<MemberExpr>(e)) {
-        if (me->getMemberDecl()->getName() == cap) {
+        if (me->getMemberDecl()->getIdentifier() && me->getMemberDecl()->getName() == cap) {
             return true;
         }
     } else if (const auto *sl = dyn_cast<StringLiteral>(e)) {
