@@ -12,7 +12,9 @@
 # the same TUs.  Differences are printed (< command line only, > plugin
 # only).  Dependency-file and output options are dropped: the QEMU build
 # directory is not written to.  Differences that need another TU's facts
-# are listed, each with its reason, in ci/qemu-plugin-diffs.txt.
+# are listed, each with its reason, in ci/qemu-plugin-diffs.txt.  The same
+# compiles write their facts (facts-dir=), and `blkcheck check --facts`
+# over them must report what `blkcheck check -p` does, every rule.
 # Exit 0 equal up to that list, 1 different, 2 setup failure.
 set -eu
 
@@ -74,7 +76,8 @@ for a in "$@"; do
     set -- "$@" "$a"
 done
 "$cc" "$@" -fsyntax-only -fno-color-diagnostics -fplugin="$plugin" \
-    -fplugin-arg-blkcheck-config="$config" > "$out/$no.out" 2>&1
+    -fplugin-arg-blkcheck-config="$config" -fplugin-arg-blkcheck-facts-dir="$out/facts" \
+    > "$out/$no.out" 2>&1
 echo "$?" > "$out/$no.rc"
 ONE
 mkdir -p "$tmp/out"
@@ -95,6 +98,24 @@ jq -r --arg root "$root" '.findings[] | "\(.rule) \(.file):\(.line)"' "$tmp/cli.
         case $file in /*) echo "$rule $file" ;; *) echo "$rule $root/$file" ;; esac
     done | sort -u > "$tmp/cli"
 
+# The whole program: the plugin's facts against parsing, every rule.
+"$blkcheck" check -p "$qbuild" --config "$config" -j "$jobs" --no-progress --no-cache \
+    --format json --output "$tmp/all.json" "$src/block" "$src/util" 2>/dev/null || true
+"$blkcheck" check --facts "$tmp/out/facts" --config "$config" --no-progress \
+    --format json --output "$tmp/facts.json" 2> "$tmp/facts.err" || true
+for w in all facts; do
+    jq -r '.findings[] | "\(.rule) \(.file):\(.line)"' "$tmp/$w.json" | sort > "$tmp/$w.rows"
+done
+facts_ok=0
+if [ -s "$tmp/all.rows" ] && cmp -s "$tmp/all.rows" "$tmp/facts.rows"; then
+    facts_ok=1
+    echo "qemu-plugin-check: --facts: EQUAL to parsing ($(wc -l < "$tmp/all.rows") findings, all rules)"
+else
+    echo "qemu-plugin-check: --facts: DIFFERENT from parsing (< parsing, > facts)"
+    cat "$tmp/facts.err"
+    diff "$tmp/all.rows" "$tmp/facts.rows" | grep '^[<>]' || true
+fi
+
 echo "qemu-plugin-check: TUs failed to compile: $failed" >&2
 echo "qemu-plugin-check: findings: command line $(wc -l < "$tmp/cli"), plugin $(wc -l < "$tmp/plugin")"
 for r in $(echo "$rules" | tr , ' '); do
@@ -104,7 +125,7 @@ done
 diff "$tmp/cli" "$tmp/plugin" | grep '^[<>]' | sed "s| $src/| |" | sort > "$tmp/diff" || true
 grep -v '^#' "$root/ci/qemu-plugin-diffs.txt" | awk 'NF { print $1, $2, $3 }' | sort \
     > "$tmp/accepted"
-if cmp -s "$tmp/diff" "$tmp/accepted" && [ "$failed" -eq 0 ]; then
+if cmp -s "$tmp/diff" "$tmp/accepted" && [ "$failed" -eq 0 ] && [ "$facts_ok" -eq 1 ]; then
     echo "qemu-plugin-check: EQUAL ($(wc -l < "$tmp/accepted") listed cross-TU difference(s))"
     cat "$tmp/accepted"
     exit 0

@@ -19,7 +19,8 @@
  *   calls.cpp    the leaves of a body: calls, lock calls, polling points,
  *                stores of function pointers, function references
  *   diag.cpp     findings -> clang diagnostics (levels from -W options)
- *   plugin.cpp   registration, -fplugin-arg-blkcheck-* options, driver
+ *   tu.cpp       one TU's run: facts, facts-dir, rules, diagnostics
+ *   plugin.cpp   registration and -fplugin-arg-blkcheck-* options
  *
  * Only C++ where clang's API requires it: the rules and the flow engine
  * are analyzers/core's C code, included with C linkage.
@@ -203,6 +204,35 @@ void policy_init(RulePolicy *p);
 /* Emit @fs as diagnostics of @diags (notes for path hops, fix-its). */
 void report_findings(PluginTu *t, clang::DiagnosticsEngine &diags, const RulePolicy &p,
                      const BcFindings *fs);
+
+} // namespace blkcheck
+
+/* --- tu.cpp, plugin.cpp ----------------------------------------------------------- */
+namespace clang {
+class ASTConsumer;
+class CompilerInstance;
+}
+
+namespace blkcheck {
+
+/* The -fplugin-arg-blkcheck-* options of one compilation. */
+struct PluginOptions {
+    BcConfig *cfg = nullptr;
+    bool enabled[11];
+    std::string facts_dir;
+    std::vector<std::string> wspecs;     /* plugin W... arguments */
+
+    PluginOptions() { std::fill(enabled, enabled + 11, true); }
+    ~PluginOptions() { bc_config_free(cfg); }
+};
+
+/* A compiler error "blkcheck plugin: @msg". */
+void plugin_error(clang::DiagnosticsEngine &d, const std::string &msg);
+
+/* The consumer that runs the plugin on the TU of @ci. */
+std::unique_ptr<clang::ASTConsumer> make_consumer(clang::CompilerInstance &ci,
+                                                  std::shared_ptr<PluginOptions> opt,
+                                                  const std::string &main_file);
 
 } // namespace blkcheck
 
