@@ -97,8 +97,8 @@ public:
         t_.ctx = &ctx;
         walk_tu(&t_);
         list_files();
-        if (!opt_->facts_dir.empty() && !save_facts(diags)) {
-            return;
+        if (!opt_->facts_dir.empty()) {
+            save_facts(diags);          /* an error, but the findings still count */
         }
         RulePolicy policy;
         std::string err;
@@ -141,16 +141,14 @@ private:
         }
     }
 
-    bool save_facts(DiagnosticsEngine &diags)
+    void save_facts(DiagnosticsEngine &diags)
     {
         std::string path = facts_path(opt_->facts_dir, t_.f->main_file);
         int err = make_dirs(opt_->facts_dir) ? bc_facts_save(t_.f, path.c_str()) : -errno;
         if (err) {
             plugin_error(diags, "facts-dir=" + opt_->facts_dir + ": cannot write " + path + ": " +
                              strerror(-err));
-            return false;
         }
-        return true;
     }
 
     CompilerInstance &ci_;

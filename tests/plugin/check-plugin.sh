@@ -3,7 +3,7 @@
 # (docs/plugin.md), on tests/plugin/inputs/.  Exit 0 pass, 1 fail.
 #
 # CHECK is one of: diagnostics werror wno werror-one plugin-args fixit
-# codegen bad-option bad-config bad-rule broken-tu
+# codegen bad-option bad-config bad-rule bad-facts-dir broken-tu
 set -u
 LC_ALL=C; export LC_ALL
 plugin=$1 root=$2 check=$3
@@ -104,6 +104,12 @@ bad-rule)
     run "$in/mixed.c" -fsyntax-only -fplugin-arg-blkcheck-Wno-blkcheck-bc077
     [ "$rc" -eq 1 ] || fail "Wno-blkcheck-bc077: exit $rc, want 1"
     has "blkcheck-bc077: no such blkcheck rule"
+    ;;
+bad-facts-dir)
+    run "$in/mixed.c" -fsyntax-only -fplugin-arg-blkcheck-facts-dir=/proc/no-such-dir
+    [ "$rc" -eq 1 ] || fail "exit $rc, want 1"
+    has "error: blkcheck plugin: facts-dir=/proc/no-such-dir: cannot write"
+    has "\[BC001\]"
     ;;
 broken-tu)
     run "$in/broken.c" -fsyntax-only -fplugin-arg-blkcheck-facts-dir="$tmp/facts"
