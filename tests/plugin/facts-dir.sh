@@ -63,5 +63,17 @@ for case in "$root"/corpus/*; do
     n=$((n + 1))
 done
 [ "$n" -gt 0 ] || { echo "FAIL: no corpus cases"; exit 1; }
+
+# Bad input: a missing directory, an empty one, a damaged file: exit 2 and
+# a message naming it, never findings.
+mkdir -p "$tmp/bad"
+"$bc" check --facts "$tmp/none" > /dev/null 2> "$tmp/err"
+[ $? -eq 2 ] && grep -q "$tmp/none" "$tmp/err" || { echo "FAIL: missing --facts dir"; status=1; }
+"$bc" check --facts "$tmp/bad" > /dev/null 2> "$tmp/err"
+[ $? -eq 2 ] && grep -q "no .facts files" "$tmp/err" || { echo "FAIL: empty --facts dir"; status=1; }
+echo garbage > "$tmp/bad/x.facts"
+"$bc" check --facts "$tmp/bad" > /dev/null 2> "$tmp/err"
+[ $? -eq 2 ] && grep -q "x.facts: not a facts file" "$tmp/err" ||
+    { echo "FAIL: damaged .facts file"; cat "$tmp/err"; status=1; }
 [ "$status" -eq 0 ] && echo "PASS: $n cases, --facts equals parsing"
 exit $status
