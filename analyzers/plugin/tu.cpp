@@ -16,6 +16,7 @@
 
 #include <cerrno>
 #include <climits>
+#include <cstdlib>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -80,9 +81,12 @@ public:
         t_.sm = &ci.getSourceManager();
         t_.lang = &ci.getLangOpts();
         t_.dir = !wd.empty() ? wd : getcwd(cwd, sizeof(cwd)) ? cwd : "";
-        if (main[0] != '/' && !t_.dir.empty()) {
-            t_.f->main_file = t_.str(t_.dir + "/" + main);
+        std::string abs = main[0] != '/' && !t_.dir.empty() ? t_.dir + "/" + main : main;
+        char resolved[PATH_MAX];
+        if (realpath(abs.c_str(), resolved)) {
+            abs = resolved;     /* as the command line names it (extract/compdb.c) */
         }
+        t_.f->main_file = t_.str(abs);
         ci.getPreprocessor().addPPCallbacks(make_macro_recorder(&t_));
     }
     ~Consumer() override { bc_facts_free(t_.f); }
