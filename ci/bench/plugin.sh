@@ -3,10 +3,11 @@
 #
 # Compile time of the mqblk runtime with the blkcheck clang plugin against
 # without it (DESIGN §9: <= 1.05).  Two Release trees are configured in DIR
-# (default build-bench-plugin): plain, and -DBLKCHECK_PLUGIN=ON.  Both are
-# built once (plugin, generated sources); then each round deletes the
-# runtime's object files in both trees and rebuilds exactly them with
-# `ninja -j N` (default: nproc), alternating which tree goes first.  Prints
+# (default build-bench-plugin): plain, and -DBLKCHECK_PLUGIN=ON.  The
+# runtime's objects are built once in both (with the plugin and the
+# generated sources they need); then each round deletes the runtime's
+# object files in both trees and rebuilds exactly them with `ninja -j N`
+# (default: nproc), alternating which tree goes first.  Prints
 # each round, both medians and the ratio; the last line is
 #   bench.plugin objects=N jobs=N rounds=R plain=S plugin=S ratio=R
 # The machine may be shared: run it alone, and read a single run with care.
@@ -30,11 +31,13 @@ setup() {
     cmake -S "$root" -B "$dir/$1" -G Ninja -DCMAKE_BUILD_TYPE=Release \
         -DBLKCHECK_PYTHON="$python" "$2" > "$dir/$1.configure.log" 2>&1 ||
         { echo "configure $1 failed: $dir/$1.configure.log" >&2; exit 2; }
-    ninja -C "$dir/$1" -j "$jobs" > "$dir/$1.build.log" 2>&1 ||
-        { echo "build $1 failed: $dir/$1.build.log" >&2; exit 2; }
-    # The runtime's object files, as ninja names them.
+    # The runtime's object files, as ninja names them; building them builds
+    # what they need (generated sources; the plugin in the plugin tree).
     ninja -C "$dir/$1" -t targets all | sed -n 's|^\(runtime/[^:]*\.o\): .*|\1|p' |
         sort > "$dir/$1.objects"
+    # shellcheck disable=SC2046
+    ninja -C "$dir/$1" -j "$jobs" $(cat "$dir/$1.objects") > "$dir/$1.build.log" 2>&1 ||
+        { echo "build $1 failed: $dir/$1.build.log" >&2; exit 2; }
 }
 
 mkdir -p "$dir"
