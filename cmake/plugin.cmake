@@ -18,7 +18,8 @@ function(blkcheck_targets_below dir out)
   set(${out} ${targets} PARENT_SCOPE)
 endfunction()
 
-# Load the plugin in every C compile of the targets below @dir.
+# Load the plugin in every C compile of the targets below @dir; the
+# objects depend on the plugin file.
 function(blkcheck_use_plugin dir)
   if(NOT TARGET blkcheck-plugin)
     message(FATAL_ERROR "BLKCHECK_PLUGIN=ON, but the plugin is not built here "
@@ -36,7 +37,20 @@ function(blkcheck_use_plugin dir)
     if(type MATCHES "^(STATIC_LIBRARY|SHARED_LIBRARY|MODULE_LIBRARY|OBJECT_LIBRARY|EXECUTABLE)$")
       target_compile_options(${t} PRIVATE
         "$<$<COMPILE_LANGUAGE:C>:-fplugin=$<TARGET_FILE:blkcheck-plugin>>")
-      add_dependencies(${t} blkcheck-plugin)
+      # A file dependency of every object, not add_dependencies(): Ninja
+      # lets objects compile before their target's library dependencies
+      # link, and the objects must be rebuilt when the plugin changes.
+      get_target_property(srcs ${t} SOURCES)
+      get_target_property(sdir ${t} SOURCE_DIR)
+      set(abs_srcs)
+      foreach(src ${srcs})
+        if(NOT IS_ABSOLUTE "${src}")
+          set(src "${sdir}/${src}")
+        endif()
+        list(APPEND abs_srcs "${src}")
+      endforeach()
+      set_property(SOURCE ${abs_srcs} TARGET_DIRECTORY ${t} APPEND PROPERTY
+        OBJECT_DEPENDS ${BLKCHECK_PLUGIN_FILE})
     endif()
   endforeach()
 endfunction()
