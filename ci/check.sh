@@ -27,7 +27,7 @@ configure() {
 step() { printf '\n==> %s\n' "$*"; }
 
 step "configure and build: $BUILD, $ASAN_BUILD (address,undefined), $TSAN_BUILD (thread)"
-configure "$BUILD"
+configure "$BUILD" -DBLKCHECK_PLUGIN=ON
 configure "$ASAN_BUILD" -DBLKCHECK_SANITIZE=address
 configure "$TSAN_BUILD" -DBLKCHECK_SANITIZE=thread
 cmake --build "$BUILD" -j "$JOBS"

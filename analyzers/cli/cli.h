@@ -38,6 +38,7 @@ typedef struct BcOptions {
     unsigned jobs;                /* -j, 0: CPUs */
     bool no_cache;                /* --no-cache */
     const char *cache_dir;        /* --cache-dir */
+    const char *facts_dir;        /* --facts: plugin facts, no parsing */
     bool fix;                     /* --fix */
     bool stats;                   /* --stats */
     bool progress;                /* stderr is a terminal and not --no-progress */
@@ -63,6 +64,13 @@ typedef struct BcSession {
 /* Build the graph for @opt.  Returns: 0, or an exit code after a message. */
 int bc_session_open(BcSession *s, const BcOptions *opt);
 void bc_session_close(BcSession *s);
+
+/*
+ * Load every *.facts file of @dir (written by the clang plugin's
+ * facts-dir=) into @s->xs / *@out (malloc'ed array of *@n facts, caller
+ * owns).  Returns: 0, or an exit code after a message.
+ */
+int bc_facts_dir_load(const char *dir, BcTuFacts ***out, size_t *n, BcExtractStats *xs);
 
 /* `blkcheck check` after options are parsed.  Returns: the exit code. */
 int bc_check_main(const BcOptions *opt);

@@ -20,7 +20,7 @@
 enum {
     OPT_RULES = 256, OPT_FORMAT, OPT_OUTPUT, OPT_BASELINE, OPT_WRITE_BASELINE,
     OPT_NO_CACHE, OPT_CACHE_DIR, OPT_CONFIG, OPT_FIX, OPT_STATS, OPT_LIST_RULES,
-    OPT_NO_PROGRESS, OPT_HELP, OPT_VERSION,
+    OPT_NO_PROGRESS, OPT_HELP, OPT_VERSION, OPT_FACTS,
 };
 
 static const struct option long_opts[] = {
@@ -39,6 +39,7 @@ static const struct option long_opts[] = {
     { "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
     { "help", no_argument, NULL, OPT_HELP },
     { "version", no_argument, NULL, OPT_VERSION },
+    { "facts", required_argument, NULL, OPT_FACTS },
     { NULL, 0, NULL, 0 },
 };
 
@@ -65,6 +66,8 @@ static void usage(FILE *out)
           "  -j, --jobs N        parse N translation units at once (default: CPUs)\n"
           "  --no-cache          parse every translation unit, ignore the cache\n"
           "  --cache-dir DIR     cache directory (default BUILD_DIR/.blkcheck-cache)\n"
+          "  --facts DIR         no parsing: the facts the clang plugin wrote with\n"
+          "                      -fplugin-arg-blkcheck-facts-dir=DIR (docs/plugin.md)\n"
           "  --fix               apply BC010 fix-its (coroutine_fn marks) to the sources\n"
           "  --stats             print timings and counts on stderr\n"
           "  --no-progress       no progress line (shown only when stderr is a terminal)\n"
@@ -132,6 +135,7 @@ static int take_option(int c, BcOptions *o)
     case OPT_BASELINE: o->baseline = optarg; break;
     case OPT_WRITE_BASELINE: o->write_baseline = true; break;
     case OPT_NO_CACHE: o->no_cache = true; break;
+    case OPT_FACTS: o->facts_dir = optarg; break;
     case OPT_CACHE_DIR: o->cache_dir = optarg; break;
     case OPT_CONFIG: o->config = optarg; break;
     case OPT_FIX: o->fix = true; break;

@@ -178,6 +178,32 @@ static void choose_root(BcSession *s)
     }
 }
 
+/* --facts DIR: the graph from the plugin's facts; nothing is parsed. */
+static int open_facts(BcSession *s)
+{
+    BcTuFacts **tus = NULL;
+    size_t n = 0;
+    double t0;
+    int ret;
+
+    s->root = find_config_root(".");
+    if (!s->root) {
+        char cwd[PATH_MAX];
+        s->root = getcwd(cwd, sizeof(cwd)) ? strdup(cwd) : NULL;
+    }
+    if ((ret = load_config(s)) != 0) {
+        return ret;
+    }
+    if ((ret = bc_facts_dir_load(s->opt->facts_dir, &tus, &n, &s->xs)) != 0) {
+        return ret;
+    }
+    t0 = bc_now();
+    s->g = bc_graph_build(tus, n, s->cfg);
+    s->build_seconds = bc_now() - t0;
+    free(tus);
+    return 0;
+}
+
 int bc_session_open(BcSession *s, const BcOptions *opt)
 {
     BcExtractRun run = { .jobs = opt->jobs, .parse = bc_pipeline_parse };
@@ -187,6 +213,9 @@ int bc_session_open(BcSession *s, const BcOptions *opt)
 
     memset(s, 0, sizeof(*s));
     s->opt = opt;
+    if (opt->facts_dir) {
+        return open_facts(s);
+    }
     if ((ret = find_build_dir(s)) != 0) {
         return ret;
     }

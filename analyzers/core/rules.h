@@ -22,13 +22,21 @@
 #include "findings.h"
 #include "graph.h"
 
+/* What a rule must see to decide. */
+typedef enum BcRuleScope {
+    BC_RULE_PROGRAM,            /* paths across TUs: only the whole program */
+    BC_RULE_TU,                 /* one TU decides (cross-TU facts add more) */
+    BC_RULE_TU_CALLERS,         /* one TU decides on the callers it shows:
+                                 * exact for static functions (BC010) */
+} BcRuleScope;
+
 typedef struct BcRule {
     int number;                 /* the N of BC00N */
     const char *id;             /* "BC001" */
     const char *name;           /* "coroutine-call" */
     const char *summary;        /* one line, for --list-rules and SARIF */
     BcSeverity default_severity;
-    bool per_tu;                /* needs only one TU (the plugin runs it) */
+    BcRuleScope scope;          /* what it needs to see (the plugin runs TU ones) */
     void (*run)(const BcGraph *g, const BcConfig *cfg, BcFindings *out);
 } BcRule;
 

@@ -14,11 +14,22 @@
 # with a blkcheck.json runs with that configuration (--config).
 # BLKCHECK_CORPUS_CACHE=DIR keeps each case's facts under DIR instead of
 # --no-cache (the analyzer mutation run: rule mutants need no new parse).
+#
+# With PLUGIN (blkcheck-plugin.so, DESIGN §7), every TU is also compiled
+# with `clang-14 -fsyntax-only -fplugin=PLUGIN` (and the case's config) and
+# the plugin's diagnostics of the one-TU rules (BC001 BC002 BC003 BC006
+# BC007 BC008 BC010) must be the command line's findings of those rules,
+# (file, line, rule) for (file, line, rule), except where the case says why
+# they differ: `// plugin-missing: BC00N reason` on a line the command line
+# reports and the plugin cannot see (a fact from another TU), and
+# `// plugin-extra: BC00N reason` on a line only the plugin reports.
+# Usage: run-case.sh BLKCHECK ROOT CASE [PLUGIN]
 # Exit 0 pass, 1 mismatch, 2 setup error.
 set -u
 LC_ALL=C; export LC_ALL
-bc=$1 root=$2 case=$3
+bc=$1 root=$2 case=$3 plugin=${4:-}
 case "$bc" in /*) ;; *) bc=$(pwd)/$bc ;; esac
+case "$plugin" in /*|'') ;; *) plugin=$(pwd)/$plugin ;; esac
 clang=$(command -v clang-14 || command -v clang || echo clang)
 tmp=$(mktemp -d /tmp/bc-corpus-XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
@@ -119,6 +130,54 @@ while IFS="$tab" read -r key text; do
         status=1
     fi
 done < "$tmp/expect-msg"
+# The plugin: the same findings of the one-TU rules, TU by TU.
+if [ -n "$plugin" ]; then
+    tu_rules='BC00[123678]|BC010'
+    grep -E ":($tu_rules)\$" "$tmp/found" > "$tmp/cli-tu"
+    # shellcheck disable=SC2086
+    awk '
+        {
+            line = $0
+            while (match(line, /plugin-(missing|extra):( *BC[0-9][0-9][0-9])+/)) {
+                m = substr(line, RSTART, RLENGTH)
+                line = substr(line, RSTART + RLENGTH)
+                out = (m ~ /^plugin-missing/) ? MISS : EXTRA
+                n = split(m, w, /[ :]+/)
+                for (i = 2; i <= n; i++) print FILENAME ":" FNR ":" w[i] > out
+            }
+        }
+    ' MISS="$tmp/pl-missing" EXTRA="$tmp/pl-extra" $files
+    touch "$tmp/pl-missing" "$tmp/pl-extra"
+    sort -u -o "$tmp/pl-missing" "$tmp/pl-missing"
+    sort -u -o "$tmp/pl-extra" "$tmp/pl-extra"
+    { comm -23 "$tmp/cli-tu" "$tmp/pl-missing"; cat "$tmp/pl-extra"; } | sort -u \
+        > "$tmp/pl-expect"
+    : > "$tmp/pl-diags"
+    for f in $srcs; do
+        # shellcheck disable=SC2086
+        (cd "$(dirname "$f")" && "$clang" -fsyntax-only -std=gnu11 \
+            -I"$root/annotations/include" -I"$root/corpus/include" $extra_inc \
+            -fplugin="$plugin" ${config:+-fplugin-arg-blkcheck-config="$config"} "$f") \
+            >> "$tmp/pl-diags" 2>&1
+    done
+    sed -n 's/^\(\/[^:]*\):\([0-9]*\):[0-9]*: \(warning\|error\|remark\): .*\[\(BC[0-9][0-9][0-9]\)\] \[.*-Wblkcheck-bc[0-9]*\]$/\1:\2:\4/p' \
+        "$tmp/pl-diags" | sort -u > "$tmp/pl-found"
+    if grep -q 'error: ' "$tmp/pl-diags" && ! grep -q 'Wblkcheck' "$tmp/pl-diags"; then
+        echo "PLUGIN FAIL: the compile failed"; cat "$tmp/pl-diags"; status=1
+    fi
+    comm -23 "$tmp/pl-expect" "$tmp/pl-found" | while IFS= read -r m; do
+        echo "PLUGIN MISSING: $m"
+    done
+    comm -13 "$tmp/pl-expect" "$tmp/pl-found" | while IFS= read -r x; do
+        echo "PLUGIN EXTRA: $x"
+    done
+    if ! cmp -s "$tmp/pl-expect" "$tmp/pl-found"; then
+        status=1
+        echo "--- plugin diagnostics"
+        cat "$tmp/pl-diags"
+    fi
+fi
+
 if [ "$status" -ne 0 ]; then
     echo "--- blkcheck report (text)"
     (cd "$tmp" && "$bc" check -p "$tmp" --no-cache --no-progress 2>&1)

@@ -45,5 +45,5 @@ static void run(const BcGraph *g, const BcConfig *cfg, BcFindings *out)
 const BcRule bc_rule_bc001 = {
     .number = 1, .id = "BC001", .name = "coroutine-call",
     .summary = "coroutine_fn called from a function that is not coroutine_fn",
-    .default_severity = BC_SEV_WARNING, .per_tu = true, .run = run,
+    .default_severity = BC_SEV_WARNING, .scope = BC_RULE_TU, .run = run,
 };

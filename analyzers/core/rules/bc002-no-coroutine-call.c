@@ -72,5 +72,5 @@ static void run(const BcGraph *g, const BcConfig *cfg, BcFindings *out)
 const BcRule bc_rule_bc002 = {
     .number = 2, .id = "BC002", .name = "no-coroutine-call",
     .summary = "coroutine_fn calls a no_coroutine_fn function or a co_wrapper",
-    .default_severity = BC_SEV_WARNING, .per_tu = true, .run = run,
+    .default_severity = BC_SEV_WARNING, .scope = BC_RULE_TU, .run = run,
 };

@@ -117,5 +117,5 @@ const BcRule bc_rule_bc003 = {
     .number = 3, .id = "BC003", .name = "fnptr-coroutine",
     .summary = "coroutine_fn stored in or called through a function pointer from "
                "non-coroutine code",
-    .default_severity = BC_SEV_WARNING, .per_tu = true, .run = run,
+    .default_severity = BC_SEV_WARNING, .scope = BC_RULE_TU, .run = run,
 };

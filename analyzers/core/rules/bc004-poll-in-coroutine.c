@@ -94,5 +94,5 @@ const BcRule bc_rule_bc004 = {
     .number = 4, .id = "BC004", .name = "poll-in-coroutine",
     .summary = "a coroutine_fn reaches a polling point (aio_poll, AIO_WAIT_WHILE, polling_fn) "
                "through non-coroutine calls",
-    .default_severity = BC_SEV_WARNING, .per_tu = false, .run = run,
+    .default_severity = BC_SEV_WARNING, .scope = BC_RULE_PROGRAM, .run = run,
 };

@@ -140,5 +140,5 @@ static void run(const BcGraph *g, const BcConfig *cfg, BcFindings *out)
 const BcRule bc_rule_bc005 = {
     .number = 5, .id = "BC005", .name = "poll-under-graph-lock",
     .summary = "a polling point is reached while the graph reader lock is held",
-    .default_severity = BC_SEV_WARNING, .per_tu = false, .run = run,
+    .default_severity = BC_SEV_WARNING, .scope = BC_RULE_PROGRAM, .run = run,
 };

@@ -69,5 +69,5 @@ const BcRule bc_rule_bc006 = {
     .number = 6, .id = "BC006", .name = "wrlock-context",
     .summary = "graph writer lock taken in a coroutine_fn, in IO_CODE or while holding "
                "the reader lock",
-    .default_severity = BC_SEV_WARNING, .per_tu = true, .run = run,
+    .default_severity = BC_SEV_WARNING, .scope = BC_RULE_TU, .run = run,
 };

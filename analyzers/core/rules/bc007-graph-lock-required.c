@@ -49,5 +49,5 @@ const BcRule bc_rule_bc007 = {
     .number = 7, .id = "BC007", .name = "graph-lock-required",
     .summary = "GRAPH_RDLOCK/GRAPH_WRLOCK function or GRAPH_*_PTR pointer called without "
                "the graph lock",
-    .default_severity = BC_SEV_WARNING, .per_tu = true, .run = run,
+    .default_severity = BC_SEV_WARNING, .scope = BC_RULE_TU, .run = run,
 };

@@ -240,5 +240,5 @@ const BcRule bc_rule_bc008 = {
     .number = 8, .id = "BC008", .name = "annotation-mismatch",
     .summary = "declaration and definition disagree on a coroutine or graph-lock annotation, "
                "or a function lacks the annotation of the pointer it is stored in",
-    .default_severity = BC_SEV_WARNING, .per_tu = true, .run = run,
+    .default_severity = BC_SEV_WARNING, .scope = BC_RULE_TU, .run = run,
 };

@@ -73,5 +73,5 @@ static void run(const BcGraph *g, const BcConfig *cfg, BcFindings *out)
 const BcRule bc_rule_bc009 = {
     .number = 9, .id = "BC009", .name = "gs-from-io",
     .summary = "an IO_CODE function reaches a GLOBAL_STATE_CODE function",
-    .default_severity = BC_SEV_WARNING, .per_tu = false, .run = run,
+    .default_severity = BC_SEV_WARNING, .scope = BC_RULE_PROGRAM, .run = run,
 };

@@ -202,5 +202,5 @@ const BcRule bc_rule_bc010 = {
     .number = 10, .id = "BC010", .name = "infer-coroutine-fn",
     .summary = "suggest coroutine_fn or coroutine_mixed_fn for functions that call coroutine "
                "code only from coroutine context",
-    .default_severity = BC_SEV_NOTE, .per_tu = false, .run = run,
+    .default_severity = BC_SEV_NOTE, .scope = BC_RULE_TU_CALLERS, .run = run,
 };
