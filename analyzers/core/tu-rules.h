@@ -6,9 +6,9 @@
  *
  * A front end that sees one TU at a time (the clang plugin, DESIGN §6.6)
  * builds the graph of that TU alone and runs the rules whose verdict needs
- * nothing more: the per_tu rules of the table (BC001, BC002, BC003, BC006,
- * BC007, BC008), and BC010, whose suggestions then rest on the callers this
- * TU shows (exact for static functions).  The whole-program rules (BC004,
+ * nothing more: the rules of scope BC_RULE_TU (BC001, BC002, BC003, BC006,
+ * BC007, BC008), and BC010 (BC_RULE_TU_CALLERS), whose suggestions then
+ * rest on the callers this TU shows (exact for static functions).  The whole-program rules (BC004,
  * BC005, BC009) and the cross-TU parts of the others run later on the
  * facts of every TU (`blkcheck check --facts DIR`).
  */
