@@ -20,7 +20,7 @@
 /* Continue hash @h over @n bytes at @p. */
 static inline uint64_t bc_fnv1a(uint64_t h, const void *p, size_t n)
 {
-    const unsigned char *s = p;
+    const unsigned char *s = (const unsigned char *)p;
 
     for (size_t i = 0; i < n; i++) {
         h = (h ^ s[i]) * BC_FNV1A_PRIME;

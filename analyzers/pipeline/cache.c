@@ -259,7 +259,7 @@ char *bc_cache_default_dir(const char *build_dir)
     if (!realpath(build_dir, resolved)) {
         snprintf(resolved, sizeof(resolved), "%s", build_dir);
     }
-    uint64_t h = fnv_str(1469598103934665603ull, resolved);
+    uint64_t h = fnv_str(BC_FNV1A_BASIS, resolved);
     if (xdg && *xdg) {
         snprintf(path, sizeof(path), "%s/blkcheck/%016llx", xdg, (unsigned long long)h);
     } else {

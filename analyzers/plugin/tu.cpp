@@ -25,6 +25,7 @@
 #include "clang/Lex/Preprocessor.h"
 
 extern "C" {
+#include "hash.h"
 #include "tu-rules.h"
 }
 
@@ -58,10 +59,7 @@ bool make_dirs(const std::string &dir)
 /* DIR/<base>-<hash of the absolute path>.facts: one file per source file. */
 std::string facts_path(const std::string &dir, const char *main_file)
 {
-    uint64_t h = 1469598103934665603ull;
-    for (const char *p = main_file; *p; p++) {
-        h = (h ^ (unsigned char)*p) * 1099511628211ull;
-    }
+    uint64_t h = bc_fnv1a_str(BC_FNV1A_BASIS, main_file);
     const char *base = strrchr(main_file, '/');
     char name[64];
     snprintf(name, sizeof(name), "-%016llx.facts", (unsigned long long)h);
