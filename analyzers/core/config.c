@@ -217,3 +217,39 @@ bool bc_config_is_constructor(const BcConfig *c, const char *fn)
     }
     return false;
 }
+
+BcLockCall bc_config_lock_call(const BcConfig *c, const char *fn, const char *macro)
+{
+    if (!fn) {
+        return BC_LOCK_CALL_NONE;
+    }
+    if (BC_CONFIG_HAS(c, rdlock_functions, fn)) {
+        return BC_LOCK_CALL_RDLOCK;
+    }
+    if (BC_CONFIG_HAS(c, rdunlock_functions, fn)) {
+        return BC_LOCK_CALL_RDUNLOCK;
+    }
+    if (BC_CONFIG_HAS(c, wrlock_functions, fn)) {
+        return BC_LOCK_CALL_WRLOCK;
+    }
+    if (BC_CONFIG_HAS(c, wrunlock_functions, fn)) {
+        return BC_LOCK_CALL_WRUNLOCK;
+    }
+    if (BC_CONFIG_HAS(c, guard_functions, fn) &&
+        !(macro && BC_CONFIG_HAS(c, guard_macros, macro))) {
+        return BC_LOCK_CALL_GUARD;
+    }
+    return BC_LOCK_CALL_NONE;
+}
+
+bool bc_config_is_guard_call(const BcConfig *c, const char *fn, const char *macro)
+{
+    return (fn && BC_CONFIG_HAS(c, guard_functions, fn)) ||
+           (macro && BC_CONFIG_HAS(c, guard_macros, macro));
+}
+
+bool bc_config_call_polls(const BcConfig *c, const char *fn, const char *macro)
+{
+    return fn && BC_CONFIG_HAS(c, polling_functions, fn) &&
+           !(macro && BC_CONFIG_HAS(c, polling_macros, macro));
+}

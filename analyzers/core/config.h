@@ -149,6 +149,25 @@ bool bc_config_no_poll_when_false(const BcConfig *c, const char *fn, unsigned in
 /* Is @fn a constructor of some no_poll_when_fresh rule? */
 bool bc_config_is_constructor(const BcConfig *c, const char *fn);
 
+/*
+ * What a direct call to @fn does to the graph lock, seen inside an
+ * expansion of macro @macro (NULL: none), for the front ends:
+ */
+typedef enum BcLockCall {
+    BC_LOCK_CALL_NONE,
+    BC_LOCK_CALL_RDLOCK, BC_LOCK_CALL_RDUNLOCK,
+    BC_LOCK_CALL_WRLOCK, BC_LOCK_CALL_WRUNLOCK,
+    BC_LOCK_CALL_GUARD,     /* takes a scoped guard (not inside a guard
+                             * macro, whose expansion took it already) */
+} BcLockCall;
+BcLockCall bc_config_lock_call(const BcConfig *c, const char *fn, const char *macro);
+/* Is the call a guard's (its function or its macro): it holds the lock for
+ * a scope only, whatever the callee's TSA attributes assert. */
+bool bc_config_is_guard_call(const BcConfig *c, const char *fn, const char *macro);
+/* Is the call a polling point of its own (a polling function not inside a
+ * polling macro, which is one polling point already)? */
+bool bc_config_call_polls(const BcConfig *c, const char *fn, const char *macro);
+
 #define BC_CONFIG_HAS(c, vecname, name) \
     bc_config_name_in((c)->vecname.v, (c)->vecname.n, (name))
 

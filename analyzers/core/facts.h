@@ -206,6 +206,12 @@ BcTuFacts *bc_facts_new(const char *main_file);
 /* Free @f, its vectors and its arena.  NULL is a no-op. */
 void bc_facts_free(BcTuFacts *f);
 
+/* Front-end helpers, the same for every front end. */
+/* Add @label (copied into @f's arena) to @d unless it is there already. */
+void bc_facts_decl_add_label(BcTuFacts *f, BcDecl *d, const char *label);
+/* Does one of @d's labels start with @prefix? */
+bool bc_decl_has_label_prefix(const BcDecl *d, const char *prefix);
+
 /*
  * Serialize @f to @path (atomically: temp file + rename) / read it back.
  * The format is private to the cache and versioned; a file of another

@@ -149,7 +149,7 @@ static void apply_macro(BcBody *b, const BcMacroExp *e)
         bc_body_take_guard(b, e->loc);
         break;
     case BC_MACRO_CODE_CLASS:
-        bc_decl_add_label(b->t, &b->t->f->decls.v[b->def], e->label);
+        bc_facts_decl_add_label(b->t->f, &b->t->f->decls.v[b->def], e->label);
         break;
     case BC_MACRO_OTHER:
         break;

@@ -15,11 +15,6 @@
 #include <string.h>
 #include "extract-int.h"
 
-static bool name_in(const char *const *v, size_t n, const char *name)
-{
-    return name && bc_config_name_in(v, n, name);
-}
-
 void bc_call_poll(BcBody *b, const char *what, BcLoc loc)
 {
     BcTu *t = bc_body_tu(b);
@@ -41,20 +36,24 @@ static void lock_event(BcBody *b, BcLockOp op, BcFlowOp flow, BcLoc loc)
 /* Explicit lock functions change the state after the call. */
 static void lock_call(BcBody *b, const char *name, BcLoc loc, const char *macro)
 {
-    const BcConfig *cfg = bc_body_tu(b)->cfg;
-
-    if (name_in(cfg->rdlock_functions.v, cfg->rdlock_functions.n, name)) {
+    switch (bc_config_lock_call(bc_body_tu(b)->cfg, name, macro)) {
+    case BC_LOCK_CALL_RDLOCK:
         lock_event(b, BC_LOCK_OP_RDLOCK, BC_FLOW_RDLOCK, loc);
-    } else if (name_in(cfg->rdunlock_functions.v, cfg->rdunlock_functions.n, name)) {
+        break;
+    case BC_LOCK_CALL_RDUNLOCK:
         lock_event(b, BC_LOCK_OP_RDUNLOCK, BC_FLOW_RDUNLOCK, loc);
-    } else if (name_in(cfg->wrlock_functions.v, cfg->wrlock_functions.n, name)) {
+        break;
+    case BC_LOCK_CALL_WRLOCK:
         lock_event(b, BC_LOCK_OP_WRLOCK, BC_FLOW_WRLOCK, loc);
-    } else if (name_in(cfg->wrunlock_functions.v, cfg->wrunlock_functions.n, name)) {
+        break;
+    case BC_LOCK_CALL_WRUNLOCK:
         lock_event(b, BC_LOCK_OP_WRUNLOCK, BC_FLOW_WRUNLOCK, loc);
-    } else if (name_in(cfg->guard_functions.v, cfg->guard_functions.n, name) &&
-               !(macro && BC_CONFIG_HAS(cfg, guard_macros, macro))) {
-        /* Inside a guard macro the expansion already took the guard. */
+        break;
+    case BC_LOCK_CALL_GUARD:
         bc_body_take_guard(b, loc);
+        break;
+    case BC_LOCK_CALL_NONE:
+        break;
     }
 }
 
@@ -82,7 +81,7 @@ static void code_class_call(BcBody *b, CXCursor callee)
     }
     clang_visitChildren(callee, find_code_class, &label);
     if (label) {
-        bc_decl_add_label(t, &t->f->decls.v[bc_body_def(b)], label);
+        bc_facts_decl_add_label(t->f, &t->f->decls.v[bc_body_def(b)], label);
         free(label);
     }
 }
@@ -197,15 +196,13 @@ void bc_call_end(BcBody *b, CXCursor call, size_t rec)
     if (c.kind == BC_CALL_DIRECT) {
         /* Guards assert the lock for clang's TSA (which ignores cleanup
          * functions) but hold it only for their scope: not an assertion. */
-        bool guard = BC_CONFIG_HAS(cfg, guard_functions, c.callee_name) ||
-                     (c.macro && BC_CONFIG_HAS(cfg, guard_macros, c.macro));
+        bool guard = bc_config_is_guard_call(cfg, c.callee_name, c.macro);
         BcFlowOp asserted = guard ? BC_FLOW_OBSERVE : bc_tsa_asserts(t, callee);
         if (asserted != BC_FLOW_OBSERVE) {
             bc_body_effect(b, asserted);
         }
         lock_call(b, c.callee_name, c.loc, c.macro);
-        if (BC_CONFIG_HAS(cfg, polling_functions, c.callee_name) &&
-            !(c.macro && BC_CONFIG_HAS(cfg, polling_macros, c.macro))) {
+        if (bc_config_call_polls(cfg, c.callee_name, c.macro)) {
             bc_call_poll(b, c.callee_name, c.loc);
         }
         code_class_call(b, callee);

@@ -111,8 +111,6 @@ BcDecl *bc_decl_record(BcTu *t, CXCursor decl, BcSymbolKind kind, const char *us
 /* A function declared at block scope (`extern int co_wrapper f(void);` in a
  * body): its labels count like those of any other declaration. */
 void bc_local_function_decl(BcTu *t, CXCursor fn);
-/* Add @label to @d (deduplicated). */
-void bc_decl_add_label(BcTu *t, BcDecl *d, const char *label);
 /* Labels written on @decl: annotate strings and graph-lock TSA attributes. */
 void bc_labels_collect(BcTu *t, CXCursor decl, BcDecl *d);
 /*

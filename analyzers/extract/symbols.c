@@ -90,22 +90,6 @@ BcSymbol *bc_symbol_of(BcTu *t, CXCursor decl, const char *usr)
                           clang_getCursorLinkage(decl) == CXLinkage_Internal);
 }
 
-void bc_decl_add_label(BcTu *t, BcDecl *d, const char *label)
-{
-    for (uint32_t i = 0; i < d->n_labels; i++) {
-        if (strcmp(d->labels[i], label) == 0) {
-            return;
-        }
-    }
-    /* Labels per declaration are few: grow by copying in the arena. */
-    const char **v = BC_ARENA_NEW(t->f->arena, const char *, d->n_labels + 1);
-    if (d->n_labels) {
-        memcpy(v, d->labels, d->n_labels * sizeof(*v));
-    }
-    v[d->n_labels++] = bc_arena_strdup(t->f->arena, label);
-    d->labels = v;
-}
-
 BcDecl *bc_decl_record(BcTu *t, CXCursor decl, BcSymbolKind kind, const char *usr)
 {
     BcDecl d = { 0 };
@@ -196,7 +180,7 @@ static void tsa_collect(LabelCtx *lc, CXCursor attr)
     }
     if (label && tsa_names_capability(t, attr, toks, n)) {
         if (*label) {
-            bc_decl_add_label(t, lc->d, label);
+            bc_facts_decl_add_label(t->f, lc->d, label);
         } else if (lc->slot) {
             /* guarded_by says nothing of the mode; the macro's name does
              * (QEMU: GRAPH_WRLOCK_PTR and GRAPH_RDLOCK_PTR are both
@@ -275,7 +259,7 @@ static void macro_label(LabelCtx *lc, CXCursor attr)
     int label = macro ? bc_label_from_name(bc_config_canonical_label(lc->t->cfg, macro)) : -1;
 
     if (label >= 0) {
-        bc_decl_add_label(lc->t, lc->d, bc_label_name((BcLabel)label));
+        bc_facts_decl_add_label(lc->t->f, lc->d, bc_label_name((BcLabel)label));
     }
 }
 
@@ -287,7 +271,7 @@ static enum CXChildVisitResult label_visit(CXCursor c, CXCursor parent, CXClient
     (void)parent;
     if (k == CXCursor_AnnotateAttr && attr_is_own(lc, c)) {
         CXString s = clang_getCursorSpelling(c);
-        bc_decl_add_label(lc->t, lc->d, clang_getCString(s));
+        bc_facts_decl_add_label(lc->t->f, lc->d, clang_getCString(s));
         clang_disposeString(s);
         macro_label(lc, c);
     } else if (k == CXCursor_UnexposedAttr && attr_is_own(lc, c)) {
@@ -295,16 +279,6 @@ static enum CXChildVisitResult label_visit(CXCursor c, CXCursor parent, CXClient
         macro_label(lc, c);
     }
     return CXChildVisit_Continue;
-}
-
-static bool has_label_prefix(const BcDecl *d, const char *prefix)
-{
-    for (uint32_t i = 0; i < d->n_labels; i++) {
-        if (strncmp(d->labels[i], prefix, strlen(prefix)) == 0) {
-            return true;
-        }
-    }
-    return false;
 }
 
 static enum CXChildVisitResult typedef_label_visit(CXCursor c, CXCursor parent,
@@ -315,7 +289,7 @@ static enum CXChildVisitResult typedef_label_visit(CXCursor c, CXCursor parent,
     (void)parent;
     if (clang_getCursorKind(c) == CXCursor_AnnotateAttr) {
         CXString s = clang_getCursorSpelling(c);
-        bc_decl_add_label(lc->t, lc->d, clang_getCString(s));
+        bc_facts_decl_add_label(lc->t->f, lc->d, clang_getCString(s));
         clang_disposeString(s);
     }
     return CXChildVisit_Continue;
@@ -364,8 +338,8 @@ void bc_labels_collect(BcTu *t, CXCursor decl, BcDecl *d)
         type_labels(&lc, clang_getCursorType(decl));
     }
     /* QEMU spells GRAPH_RDLOCK_PTR as a bare TSA_GUARDED_BY(graph_lock). */
-    if (lc.guarded && !has_label_prefix(d, "graph_")) {
-        bc_decl_add_label(t, d, lc.guarded_wr ? "graph_wrlock_ptr" : "graph_rdlock_ptr");
+    if (lc.guarded && !bc_decl_has_label_prefix(d, "graph_")) {
+        bc_facts_decl_add_label(t->f, d, lc.guarded_wr ? "graph_wrlock_ptr" : "graph_rdlock_ptr");
     }
 }
 

@@ -155,7 +155,7 @@ void Body::consume_macros(unsigned offset, bool at)
             body_take_guard(this, e.loc);
             break;
         case MacroRole::CodeClass:
-            decl_add_label(t, &t->f->decls.v[def], e.label);
+            bc_facts_decl_add_label(t->f, &t->f->decls.v[def], e.label);
             break;
         case MacroRole::Other:
             break;

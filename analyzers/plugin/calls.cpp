@@ -20,11 +20,6 @@ using namespace clang;
 
 namespace blkcheck {
 
-static bool name_in(const char *const *v, size_t n, const char *name)
-{
-    return name && bc_config_name_in(v, n, name);
-}
-
 void call_poll(Body *b, const char *what, BcLoc loc)
 {
     PluginTu *t = body_tu(b);
@@ -45,20 +40,24 @@ static void lock_event(Body *b, BcLockOp op, BcFlowOp flow, BcLoc loc)
 
 static void lock_call(Body *b, const char *name, BcLoc loc, const char *macro)
 {
-    const BcConfig *cfg = body_tu(b)->cfg;
-
-    if (name_in(cfg->rdlock_functions.v, cfg->rdlock_functions.n, name)) {
+    switch (bc_config_lock_call(body_tu(b)->cfg, name, macro)) {
+    case BC_LOCK_CALL_RDLOCK:
         lock_event(b, BC_LOCK_OP_RDLOCK, BC_FLOW_RDLOCK, loc);
-    } else if (name_in(cfg->rdunlock_functions.v, cfg->rdunlock_functions.n, name)) {
+        break;
+    case BC_LOCK_CALL_RDUNLOCK:
         lock_event(b, BC_LOCK_OP_RDUNLOCK, BC_FLOW_RDUNLOCK, loc);
-    } else if (name_in(cfg->wrlock_functions.v, cfg->wrlock_functions.n, name)) {
+        break;
+    case BC_LOCK_CALL_WRLOCK:
         lock_event(b, BC_LOCK_OP_WRLOCK, BC_FLOW_WRLOCK, loc);
-    } else if (name_in(cfg->wrunlock_functions.v, cfg->wrunlock_functions.n, name)) {
+        break;
+    case BC_LOCK_CALL_WRUNLOCK:
         lock_event(b, BC_LOCK_OP_WRUNLOCK, BC_FLOW_WRUNLOCK, loc);
-    } else if (name_in(cfg->guard_functions.v, cfg->guard_functions.n, name) &&
-               !(macro && BC_CONFIG_HAS(cfg, guard_macros, macro))) {
-        /* Inside a guard macro the expansion already took the guard. */
+        break;
+    case BC_LOCK_CALL_GUARD:
         body_take_guard(b, loc);
+        break;
+    case BC_LOCK_CALL_NONE:
+        break;
     }
 }
 
@@ -72,7 +71,7 @@ static void code_class_call(Body *b, const FunctionDecl *callee)
     }
     for (const auto *a : callee->specific_attrs<AnnotateAttr>()) {
         if (a->getAnnotation().startswith("code_class:")) {
-            decl_add_label(t, &t->f->decls.v[body_def(b)], t->str(a->getAnnotation()));
+            bc_facts_decl_add_label(t->f, &t->f->decls.v[body_def(b)], t->str(a->getAnnotation()));
         }
     }
 }
@@ -178,15 +177,13 @@ void call_end(Body *b, const CallExpr *call, size_t rec)
     if (c.kind == BC_CALL_DIRECT) {
         /* Guards assert the lock for clang's TSA but hold it only for their
          * scope: not an assertion. */
-        bool guard = BC_CONFIG_HAS(cfg, guard_functions, c.callee_name) ||
-                     (c.macro && BC_CONFIG_HAS(cfg, guard_macros, c.macro));
+        bool guard = bc_config_is_guard_call(cfg, c.callee_name, c.macro);
         BcFlowOp asserted = guard ? BC_FLOW_OBSERVE : tsa_asserts(t, callee);
         if (asserted != BC_FLOW_OBSERVE) {
             body_effect(b, asserted);
         }
         lock_call(b, c.callee_name, c.loc, c.macro);
-        if (BC_CONFIG_HAS(cfg, polling_functions, c.callee_name) &&
-            !(c.macro && BC_CONFIG_HAS(cfg, polling_macros, c.macro))) {
+        if (bc_config_call_polls(cfg, c.callee_name, c.macro)) {
             call_poll(b, c.callee_name, c.loc);
         }
         code_class_call(b, callee);

@@ -128,7 +128,6 @@ const char *macro_at(PluginTu *t, clang::SourceLocation l);
 BcSymbol *symbol_note(PluginTu *t, const char *usr, const char *name, const char *qual,
                       BcSymbolKind kind, bool is_static);
 BcSymbol *symbol_of(PluginTu *t, const clang::NamedDecl *d, const char *usr);
-void decl_add_label(PluginTu *t, BcDecl *d, const char *label);
 /* A function declared in a body: labels count like any declaration's. */
 void local_function_decl(PluginTu *t, const clang::FunctionDecl *fn);
 /* A variable (global or local): slot symbol and initializer. */

@@ -239,21 +239,6 @@ BcSymbol *symbol_of(PluginTu *t, const NamedDecl *d, const char *usr)
                        l == InternalLinkage || l == ModuleInternalLinkage);
 }
 
-void decl_add_label(PluginTu *t, BcDecl *d, const char *label)
-{
-    for (uint32_t i = 0; i < d->n_labels; i++) {
-        if (strcmp(d->labels[i], label) == 0) {
-            return;
-        }
-    }
-    const char **v = BC_ARENA_NEW(t->f->arena, const char *, d->n_labels + 1);
-    if (d->n_labels) {
-        memcpy(v, d->labels, d->n_labels * sizeof(*v));
-    }
-    v[d->n_labels++] = bc_arena_strdup(t->f->arena, label);
-    d->labels = v;
-}
-
 /* --- labels ------------------------------------------------------------------- */
 
 /* Does expression @e name the capability (a variable, a field, a string)? */
@@ -328,7 +313,7 @@ static void tsa_collect(LabelCtx *lc, const Attr *a)
         return;
     }
     if (*label) {
-        decl_add_label(lc->t, lc->d, label);
+        bc_facts_decl_add_label(lc->t->f, lc->d, label);
     } else if (lc->slot) {
         /* guarded_by says nothing of the mode; the macro's name does. */
         const char *macro = macro_at(lc->t, a->getLocation());
@@ -346,7 +331,7 @@ static void macro_label(LabelCtx *lc, const Attr *a)
     int label = macro ? bc_label_from_name(bc_config_canonical_label(lc->t->cfg, macro)) : -1;
 
     if (label >= 0) {
-        decl_add_label(lc->t, lc->d, bc_label_name((BcLabel)label));
+        bc_facts_decl_add_label(lc->t->f, lc->d, bc_label_name((BcLabel)label));
     }
 }
 
@@ -360,7 +345,7 @@ static void type_labels(LabelCtx *lc, QualType type)
         } else if (const auto *td = dyn_cast<TypedefType>(ty)) {
             const TypedefNameDecl *d = td->getDecl();
             for (const auto *an : d->specific_attrs<AnnotateAttr>()) {
-                decl_add_label(lc->t, lc->d, lc->t->str(an->getAnnotation()));
+                bc_facts_decl_add_label(lc->t->f, lc->d, lc->t->str(an->getAnnotation()));
             }
             type = d->getUnderlyingType();
         } else if (const auto *p = dyn_cast<PointerType>(ty)) {
@@ -375,16 +360,6 @@ static void type_labels(LabelCtx *lc, QualType type)
     }
 }
 
-static bool has_label_prefix(const BcDecl *d, const char *prefix)
-{
-    for (uint32_t i = 0; i < d->n_labels; i++) {
-        if (strncmp(d->labels[i], prefix, strlen(prefix)) == 0) {
-            return true;
-        }
-    }
-    return false;
-}
-
 static void labels_collect(PluginTu *t, const Decl *decl, BcDecl *d)
 {
     LabelCtx lc = { t, d, !isa<FunctionDecl>(decl) };
@@ -394,7 +369,7 @@ static void labels_collect(PluginTu *t, const Decl *decl, BcDecl *d)
             continue;       /* written on an earlier declaration */
         }
         if (const auto *an = dyn_cast<AnnotateAttr>(a)) {
-            decl_add_label(t, d, t->str(an->getAnnotation()));
+            bc_facts_decl_add_label(t->f, d, t->str(an->getAnnotation()));
         } else {
             tsa_collect(&lc, a);
         }
@@ -406,8 +381,8 @@ static void labels_collect(PluginTu *t, const Decl *decl, BcDecl *d)
         }
     }
     /* QEMU spells GRAPH_RDLOCK_PTR as a bare TSA_GUARDED_BY(graph_lock). */
-    if (lc.guarded && !has_label_prefix(d, "graph_")) {
-        decl_add_label(t, d, lc.guarded_wr ? "graph_wrlock_ptr" : "graph_rdlock_ptr");
+    if (lc.guarded && !bc_decl_has_label_prefix(d, "graph_")) {
+        bc_facts_decl_add_label(t->f, d, lc.guarded_wr ? "graph_wrlock_ptr" : "graph_rdlock_ptr");
     }
 }
 
