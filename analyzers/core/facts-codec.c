@@ -6,7 +6,8 @@
  *   "BCFACTS\0"  u32 version  u32 n_strings  u64 payload_len
  *   payload: string table (u32 len + bytes each), then the records, every
  *            string as a u32 index into the table (0 = NULL, i = table[i-1])
- *   u64 FNV-1a checksum of everything before it (header and payload)
+ *   u64 checksum of everything before it (header and payload):
+ *       bc_hash_words(), FNV-1a's word-at-a-time variant (hash.h)
  *
  * All integers are little-endian on disk.  A file whose magic, version,
  * length, checksum, indexes or enum values do not check out loads as
@@ -24,7 +25,7 @@
 #include <unistd.h>
 
 #define FACTS_MAGIC "BCFACTS"
-#define FACTS_VERSION 5u
+#define FACTS_VERSION 6u
 #define FACTS_HDR_LEN (8 + 4 + 4 + 8)
 
 /* ---- writer ------------------------------------------------------------ */
@@ -223,7 +224,7 @@ int bc_facts_save(const BcTuFacts *f, const char *path)
     put_u64(&out, w.strtab.n + w.recs.n);
     buf_put(&out, w.strtab.p, w.strtab.n);
     buf_put(&out, w.recs.p, w.recs.n);
-    sum = bc_fnv1a(BC_FNV1A_BASIS, out.p, out.n);
+    sum = bc_hash_words(BC_FNV1A_BASIS, out.p, out.n);
     put_u64(&out, sum);
     ret = write_atomic(path, &out);
     free(w.strtab.p);
@@ -407,7 +408,7 @@ static BcTuFacts *parse_image(const unsigned char *img, size_t len)
         return NULL;
     }
     r.end = img + FACTS_HDR_LEN + payload_len;
-    sum = bc_fnv1a(BC_FNV1A_BASIS, img, FACTS_HDR_LEN + payload_len);
+    sum = bc_hash_words(BC_FNV1A_BASIS, img, FACTS_HDR_LEN + payload_len);
     if (sum != (get_u64(&(Reader){ .p = r.end, .end = img + len }))) {
         return NULL;
     }

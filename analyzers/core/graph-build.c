@@ -33,7 +33,7 @@ static uint64_t mix(uint64_t h, uint64_t v)
 
 static uint64_t str_hash(const char *s)
 {
-    return bc_fnv1a_str(BC_FNV1A_BASIS, s);
+    return s ? bc_hash_str(s) : 0;
 }
 
 static uint64_t edge_hash(const BcEdge *e)

@@ -28,7 +28,7 @@ struct BcStrMap {
 
 static uint64_t str_hash(const char *s)
 {
-    return bc_fnv1a_str(BC_FNV1A_BASIS, s);
+    return bc_hash_str(s);
 }
 
 BcStrMap *bc_strmap_new(void)

@@ -24,6 +24,33 @@ static void fnv1a_known_values(void **state)
                 bc_fnv1a(bc_fnv1a(BC_FNV1A_BASIS, "foo", 3), "bar", 3));
 }
 
+/* Any change inside one 8-byte word changes the word hash; the mix spreads
+ * keys that differ only in high bytes over the low (index) bits. */
+static void hash_words_single_changes(void **state)
+{
+    unsigned char buf[37];
+    (void)state;
+    for (size_t i = 0; i < sizeof(buf); i++) {
+        buf[i] = (unsigned char)(i * 7 + 1);
+    }
+    uint64_t h0 = bc_hash_words(BC_FNV1A_BASIS, buf, sizeof(buf));
+    for (size_t i = 0; i < sizeof(buf); i++) {
+        for (int bit = 0; bit < 8; bit++) {
+            buf[i] ^= (unsigned char)(1u << bit);
+            assert_true(bc_hash_words(BC_FNV1A_BASIS, buf, sizeof(buf)) != h0);
+            buf[i] ^= (unsigned char)(1u << bit);
+        }
+    }
+    /* "key0....A" .. "key0....Z": the 8th byte differs; low 8 bits spread */
+    unsigned seen = 0;
+    char key[] = "c:@F@fooX";
+    for (char c = 'A'; c <= 'Z'; c++) {
+        key[8] = c;
+        seen |= 1u << (bc_hash_str(key) & 31);
+    }
+    assert_true(__builtin_popcount(seen) > 12);
+}
+
 static void strmap_many_keys(void **state)
 {
     enum { N = 5000 };
@@ -86,6 +113,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(fnv1a_known_values),
+        cmocka_unit_test(hash_words_single_changes),
         cmocka_unit_test(strmap_many_keys),
         cmocka_unit_test(index_set_dedup_grow_clear),
     };
