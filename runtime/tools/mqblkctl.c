@@ -6,8 +6,11 @@
  *   mqblkctl /run/mqblkd.ctl query-nodes
  *
  * The words after the socket path are joined with spaces into one line.
- * Exit status: 0 for an "ok" reply, 1 for an "error:" reply (or no reply),
- * 2 for bad usage or when the socket cannot be reached.
+ * With "-" instead of a command, standard input is sent as it is (several
+ * lines, or a partial or over-long one, for scripts and tests), the write
+ * side is shut, and every reply line is printed until the daemon closes.
+ * Exit status: 0 when every reply is "ok", 1 for an "error:" reply (or no
+ * reply), 2 for bad usage or when the socket cannot be reached.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -106,6 +109,36 @@ static bool read_line(int fd, char *buf, size_t size)
     return false;
 }
 
+static bool reply_ok(const char *reply)
+{
+    return strncmp(reply, "ok", 2) == 0 && (reply[2] == '\0' || reply[2] == ' ');
+}
+
+/* mqblkctl SOCKET -: send stdin, print every reply.  Returns: exit status. */
+static int run_stdin(int fd)
+{
+    static char buf[65536];
+    size_t len;
+    int replies = 0, ret = 0;
+
+    while ((len = fread(buf, 1, sizeof(buf), stdin)) > 0) {
+        if (!write_all(fd, buf, len)) {
+            break;              /* the daemon closed: print what it said */
+        }
+    }
+    shutdown(fd, SHUT_WR);
+    while (read_line(fd, buf, sizeof(buf))) {
+        printf("%s\n", buf);
+        replies++;
+        ret |= !reply_ok(buf);
+    }
+    if (*buf) {
+        printf("%s\n", buf);   /* a last line without its newline */
+        ret = 1;
+    }
+    return replies ? ret : 1;
+}
+
 int main(int argc, char **argv)
 {
     static char line[LINE_MAX_LEN], reply[65536];
@@ -115,10 +148,22 @@ int main(int argc, char **argv)
     if (argc < 3 || strcmp(argv[1], "--help") == 0) {
         fprintf(argc < 3 ? stderr : stdout,
                 "usage: mqblkctl SOCKET COMMAND [ARG]...\n"
+                "       mqblkctl SOCKET -    (send standard input as it is)\n"
                 "  commands: insert-filter NODE FILTER-OPTS, "
                 "remove-filter NODE, query-nodes, quit\n"
                 "  exit 0: ok, 1: error reply, 2: usage or connect failure\n");
         return argc < 3 ? 2 : 0;
+    }
+    if (argc == 3 && strcmp(argv[2], "-") == 0) {
+        int ret;
+
+        fd = ctl_connect(argv[1]);
+        if (fd < 0) {
+            return 2;
+        }
+        ret = run_stdin(fd);
+        close(fd);
+        return ret;
     }
     len = build_line(line, sizeof(line), argc - 2, argv + 2);
     if (!len) {
@@ -138,6 +183,5 @@ int main(int argc, char **argv)
     }
     close(fd);
     printf("%s\n", reply);
-    return strncmp(reply, "ok", 2) == 0 && (reply[2] == '\0' || reply[2] == ' ')
-           ? 0 : 1;
+    return reply_ok(reply) ? 0 : 1;
 }
