@@ -140,6 +140,27 @@ static void ctl_acceptable(void *opaque)
 
 /* ---- commands (main loop, outside callbacks) ------------------------ */
 
+/*
+ * Check that a command has @want words and look up the node its second
+ * word names.  Returns: the node, or NULL with *errp (@usage, or no node).
+ */
+static BlockDriverState *ctl_node_arg(char **argv, int argc, int want,
+                                      const char *usage, Error **errp)
+{
+    BlockDriverState *bs;
+
+    GLOBAL_STATE_CODE();
+    if (argc != want) {
+        error_setg(errp, "usage: %s", usage);
+        return NULL;
+    }
+    bs = bdrv_find_node(argv[1]);
+    if (!bs) {
+        error_setg(errp, "no node named '%s'", argv[1]);
+    }
+    return bs;
+}
+
 /* insert-filter NODE FILTER-OPTS */
 static char *no_coroutine_fn cmd_insert_filter(char **argv, int argc,
                                                Error **errp) GRAPH_UNLOCKED
@@ -147,16 +168,8 @@ static char *no_coroutine_fn cmd_insert_filter(char **argv, int argc,
     BlockDriverState *bs, *filter;
 
     GLOBAL_STATE_CODE();
-    if (argc != 3) {
-        error_setg(errp, "usage: insert-filter NODE FILTER-OPTS");
-        return NULL;
-    }
-    bs = bdrv_find_node(argv[1]);
-    if (!bs) {
-        error_setg(errp, "no node named '%s'", argv[1]);
-        return NULL;
-    }
-    filter = bdrv_insert_filter(bs, argv[2], errp);
+    bs = ctl_node_arg(argv, argc, 3, "insert-filter NODE FILTER-OPTS", errp);
+    filter = bs ? bdrv_insert_filter(bs, argv[2], errp) : NULL;
     return filter ? strdup(bdrv_get_node_name(filter)) : NULL;
 }
 
@@ -167,16 +180,8 @@ static char *no_coroutine_fn cmd_remove_filter(char **argv, int argc,
     BlockDriverState *bs;
 
     GLOBAL_STATE_CODE();
-    if (argc != 2) {
-        error_setg(errp, "usage: remove-filter FILTER-NODE");
-        return NULL;
-    }
-    bs = bdrv_find_node(argv[1]);
-    if (!bs) {
-        error_setg(errp, "no node named '%s'", argv[1]);
-        return NULL;
-    }
-    return bdrv_remove_filter(bs, errp) < 0 ? NULL : strdup("");
+    bs = ctl_node_arg(argv, argc, 2, "remove-filter FILTER-NODE", errp);
+    return bs && bdrv_remove_filter(bs, errp) == 0 ? strdup("") : NULL;
 }
 
 /* query-nodes: "NAME:DRIVER" for every node, in opening order */

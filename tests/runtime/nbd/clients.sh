@@ -69,13 +69,14 @@ start_daemon() {
     done
 }
 
-# stop_daemon: SIGTERM, it must exit 0 within 20 s.
+# stop_daemon [HOW]: SIGTERM (or nothing when HOW, e.g. "quit", already
+# asked it to stop); it must exit 0 within 20 s.
 stop_daemon() {
-    kill -TERM "$pid"
+    [ $# -gt 0 ] || kill -TERM "$pid"
     i=0
     while kill -0 "$pid" 2>/dev/null; do
         i=$((i + 1))
-        [ $i -lt 2000 ] || fail "mqblkd ignored SIGTERM"
+        [ $i -lt 2000 ] || fail "mqblkd ignored ${1:-SIGTERM}"
         sleep 0.01
     done
     rc=0
@@ -389,16 +390,7 @@ control)
     # quit: like SIGTERM, with the idle client still connected
     ctl quit
     [ "$reply" = ok ] || fail "quit replied: $reply"
-    i=0
-    while kill -0 "$pid" 2>/dev/null; do
-        i=$((i + 1))
-        [ $i -lt 2000 ] || fail "mqblkd ignored quit"
-        sleep 0.01
-    done
-    rc=0
-    wait "$pid" || rc=$?
-    pid=
-    [ "$rc" = 0 ] || fail "exit status $rc after quit"
+    stop_daemon quit
     exec 9>&-
     wait $idle || true
     [ ! -e "$tmp/ctl.sock" ] || fail "control socket left behind"
