@@ -3,11 +3,13 @@
  * over NBD (docs/runtime/nbd.md).
  *
  *   mqblkd --blockdev driver=null,node-name=n0,size=1G \
- *          --export nbd,node=n0,name=disk,writable=on,unix=/tmp/nbd.sock
+ *          --export nbd,node=n0,name=disk,writable=on,unix=/tmp/nbd.sock \
+ *          --control unix=/tmp/mqblkd.ctl
  *
  * Exports that name the same address share one listening socket (and its
- * IOThreads).  SIGTERM or SIGINT: stop accepting, finish the requests
- * already read, flush every export, exit 0 (1 when a flush failed).
+ * IOThreads).  SIGTERM or SIGINT (or `quit` on the control channel,
+ * mqblkd-control.h): stop accepting, finish the requests already read,
+ * flush every export, exit 0 (1 when a flush failed).
  */
 #include <errno.h>
 #include <signal.h>
@@ -23,6 +25,7 @@
 #include "nbd/nbd-server.h"
 #include "qemu/main-loop.h"
 #include "sysemu/block-backend.h"
+#include "mqblkd-control.h"
 
 #define MQBLKD_MAX 64
 #define MQBLKD_DEFAULT_ADDR "127.0.0.1:10809"
@@ -34,13 +37,15 @@ static struct {
     unsigned n_blks;
     NBDServer *servers[MQBLKD_MAX];
     unsigned n_servers;
+    const char *control;        /* --control SPEC */
+    MqblkdControl *ctl;
     bool quit;
 } d;
 
 static void usage(FILE *f)
 {
     fprintf(f,
-"usage: mqblkd [--blockdev OPTS]... [--export OPTS]...\n"
+"usage: mqblkd [--blockdev OPTS]... [--export OPTS]... [--control unix=PATH]\n"
 "  --blockdev OPTS   open a node: driver=null|file|throttle,node-name=NAME,...\n"
 "                    (the option strings of docs/runtime/block.md)\n"
 "  --export nbd,node=NAME[,name=EXPORT][,writable=on|off]\n"
@@ -49,7 +54,11 @@ static void usage(FILE *f)
 "                    addr defaults to " MQBLKD_DEFAULT_ADDR " (loopback);\n"
 "                    iothreads: connections are spread round-robin over N\n"
 "                    IOThreads (0: the main loop; default 1)\n"
-"SIGTERM/SIGINT: stop accepting, finish requests, flush, exit 0.\n");
+"  --control unix=PATH\n"
+"                    a control socket (mode 0600), one command per line:\n"
+"                    insert-filter NODE FILTER-OPTS, remove-filter NODE,\n"
+"                    query-nodes, quit (mqblkctl PATH COMMAND... sends one)\n"
+"SIGTERM/SIGINT/quit: stop accepting, finish requests, flush, exit 0.\n");
 }
 
 /* The server listening on @tcp / @unix_path, created on first use.
@@ -160,14 +169,20 @@ static bool parse_args(int argc, char **argv, Error **errp)
             usage(stdout);
             exit(0);
         }
-        if ((strcmp(a, "--blockdev") != 0 && strcmp(a, "--export") != 0) ||
-            i + 1 == argc) {
+        if ((strcmp(a, "--blockdev") != 0 && strcmp(a, "--export") != 0 &&
+             strcmp(a, "--control") != 0) || i + 1 == argc) {
             error_setg(errp, "unknown or incomplete option '%s' (see --help)",
                        a);
             return false;
         }
         i++;
-        if (strcmp(a, "--blockdev") == 0) {
+        if (strcmp(a, "--control") == 0) {
+            if (d.control) {
+                error_setg(errp, "--control given twice");
+                return false;
+            }
+            d.control = argv[i];
+        } else if (strcmp(a, "--blockdev") == 0) {
             if (d.n_nodes == MQBLKD_MAX) {
                 error_setg(errp, "too many --blockdev");
                 return false;
@@ -244,6 +259,10 @@ int main(int argc, char **argv)
     }
     main_ctx = qemu_get_aio_context();
     ret = parse_args(argc, argv, &err) ? 0 : 2;
+    if (ret == 0 && d.control) {
+        d.ctl = mqblkd_control_new(d.control, &err);
+        ret = d.ctl ? 0 : 2;
+    }
     for (unsigned i = 0; ret == 0 && i < d.n_servers; i++) {
         if (!nbd_server_start(d.servers[i], &err)) {
             ret = 1;
@@ -254,13 +273,19 @@ int main(int argc, char **argv)
     }
     if (ret) {
         error_report_err(err);
+        mqblkd_control_free(d.ctl);
         shutdown_all(false);
         return ret;
     }
     aio_set_fd_handler(main_ctx, sfd, signal_readable, NULL, NULL, NULL, &sfd);
     while (!d.quit) {
         aio_poll(main_ctx, true);
+        /* control commands change the graph: outside any callback */
+        if (d.ctl && mqblkd_control_run(d.ctl)) {
+            d.quit = true;
+        }
     }
+    mqblkd_control_free(d.ctl);
     aio_set_fd_handler(main_ctx, sfd, NULL, NULL, NULL, NULL, NULL);
     close(sfd);
     ret = shutdown_all(true);

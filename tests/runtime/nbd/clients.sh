@@ -10,6 +10,15 @@
 #               serves on and exits 0 on SIGTERM
 #   cli         mqblkd's own errors: bad options exit 2 with a message that
 #               names the problem (no daemon left running)
+#   graph       fio verify loads and qemu-io pattern writes run while a
+#               throttle filter is inserted and removed 20 times through the
+#               control channel (mqblkctl), with a low IOPS limit every other
+#               time so requests queue in the filter; query-nodes shows the
+#               filter exactly while it is in; the data checks at the end
+#   control     bad input on the control channel (unknown command or node,
+#               bad options, a non-filter, an over-long line, a client gone
+#               mid-line) gets an error or closes that connection only; the
+#               daemon and its export serve on; quit stops it with exit 0
 #   sigterm     SIGTERM during a write load: exit 0, the daemon calls
 #               fdatasync after the signal (strace), and every write that
 #               was acknowledged before (flushed or not) is in the file
@@ -18,6 +27,7 @@ set -eu
 
 case=$1 mqblkd=$2
 case $mqblkd in /*) ;; *) mqblkd=$(pwd)/$mqblkd ;; esac
+mqblkctl=$(dirname "$mqblkd")/mqblkctl
 tmp=$(mktemp -d /tmp/mqblkd-clients.XXXXXX)
 sock=$tmp/nbd.sock
 uri="nbd+unix:///disk?socket=$sock"
@@ -59,13 +69,14 @@ start_daemon() {
     done
 }
 
-# stop_daemon: SIGTERM, it must exit 0 within 20 s.
+# stop_daemon [HOW]: SIGTERM (or nothing when HOW, e.g. "quit", already
+# asked it to stop); it must exit 0 within 20 s.
 stop_daemon() {
-    kill -TERM "$pid"
+    [ $# -gt 0 ] || kill -TERM "$pid"
     i=0
     while kill -0 "$pid" 2>/dev/null; do
         i=$((i + 1))
-        [ $i -lt 2000 ] || fail "mqblkd ignored SIGTERM"
+        [ $i -lt 2000 ] || fail "mqblkd ignored ${1:-SIGTERM}"
         sleep 0.01
     done
     rc=0
@@ -74,10 +85,35 @@ stop_daemon() {
     [ "$rc" = 0 ] || fail "mqblkd exit status $rc: $(cat "$tmp/daemon.log")"
 }
 
-file_export() {  # file_export SIZE [EXTRA-EXPORT-OPTS]
-    truncate -s "$1" "$tmp/disk.img"
+file_export() {  # file_export SIZE [EXTRA-EXPORT-OPTS [MQBLKD-ARGS...]]
+    size=$1 extra=${2:-}
+    shift; [ $# = 0 ] || shift
+    truncate -s "$size" "$tmp/disk.img"
     start_daemon --blockdev "driver=file,node-name=f0,filename=$tmp/disk.img" \
-        --export "nbd,node=f0,name=disk,writable=on,unix=$sock${2:-}"
+        --export "nbd,node=f0,name=disk,writable=on,unix=$sock$extra" "$@"
+}
+
+# ctl COMMAND...: one control command that must succeed; its reply in $reply
+ctl() {
+    reply=$("$mqblkctl" "$tmp/ctl.sock" "$@" 2>&1) || fail "mqblkctl $*: $reply"
+}
+
+# ctl_error PATTERN COMMAND...: one control command that must fail with an
+# "error: ..." reply containing PATTERN
+ctl_error() {
+    pattern=$1
+    shift
+    rc=0
+    reply=$("$mqblkctl" "$tmp/ctl.sock" "$@" 2>&1) || rc=$?
+    [ "$rc" = 1 ] || fail "mqblkctl $*: exit $rc, want 1: $reply"
+    case $reply in "error: "*"$pattern"*) ;; *) fail "mqblkctl $*: no '$pattern' in: $reply" ;; esac
+}
+
+# has_node NAME:DRIVER: query-nodes lists it
+has_node() {
+    ctl query-nodes
+    case " ${reply#ok} " in *" $1 "*) return 0 ;; esac
+    return 1
 }
 
 case $case in
@@ -242,10 +278,128 @@ cli)
     expect_error 2 "exists already" --blockdev $null \
         --export "nbd,node=n0,name=x,unix=$sock" --export "nbd,node=n0,name=x,unix=$sock"
     expect_error 1 "expected HOST:PORT" --blockdev $null --export nbd,node=n0,addr=nocolon
+    expect_error 2 "only 'unix=PATH'" --blockdev $null --export nbd,node=n0,unix=$sock \
+        --control tcp=127.0.0.1:1
+    expect_error 2 "given twice" --blockdev $null --export nbd,node=n0,unix=$sock \
+        --control unix=$tmp/c1 --control unix=$tmp/c2
+    touch "$tmp/plain"
+    expect_error 2 "is not a socket" --blockdev $null --export nbd,node=n0,unix=$sock \
+        --control unix=$tmp/plain
+    [ -f "$tmp/plain" ] || fail "--control removed a regular file"
     "$mqblkd" --help | grep -q "^usage: mqblkd" || fail "--help"
     ;;
+graph)
+    need fio qemu-io
+    file_export 64M ",iothreads=2" --control "unix=$tmp/ctl.sock"
+    has_node f0:file || fail "query-nodes: $reply"
+    # load 1: fio verify runs, one after the other, until told to stop
+    (
+        n=0
+        while [ ! -e "$tmp/stop" ]; do
+            n=$((n + 1))
+            fio --name=g$n --ioengine=nbd --uri="$uri" --rw=randwrite --bs=4k \
+                --size=16M --iodepth=32 --numjobs=2 --offset_increment=16M \
+                --verify=crc32c --do_verify=1 --verify_fatal=1 \
+                --group_reporting >"$tmp/fio-g" 2>&1 &&
+                grep -q 'err= 0' "$tmp/fio-g" ||
+                { cp "$tmp/fio-g" "$tmp/fio-failed"; exit 1; }
+        done
+        echo "$n" >"$tmp/fio-runs"
+    ) & load=$!
+    sleep 0.3
+    for cycle in $(seq 1 20); do
+        # a limit low enough that fio's requests queue in the filter
+        # every other cycle, none to speak of in the others
+        if [ $((cycle % 2)) = 1 ]; then iops=300; else iops=100000; fi
+        ctl insert-filter f0 "driver=throttle,node-name=thr0,iops-total=$iops"
+        [ "$reply" = "ok thr0" ] || fail "insert-filter replied: $reply"
+        has_node thr0:throttle || fail "cycle $cycle: thr0 missing after insert: $reply"
+        # load 2: a pattern per cycle, written and read back through the filter
+        pat=$(printf '0x%02x' $((cycle + 16)))
+        qemu-io -f raw -c "write -P $pat 40M 256k" -c "read -P $pat 40M 256k" \
+            "$uri" >"$tmp/qio" 2>&1 || fail "qemu-io cycle $cycle: $(cat "$tmp/qio")"
+        ! grep -q 'failed' "$tmp/qio" || fail "qemu-io cycle $cycle: $(cat "$tmp/qio")"
+        sleep 0.1
+        ctl remove-filter thr0
+        [ "$reply" = ok ] || fail "remove-filter replied: $reply"
+        ! has_node thr0:throttle || fail "cycle $cycle: thr0 still listed: $reply"
+        kill -0 "$load" 2>/dev/null || break
+        sleep 0.05
+    done
+    touch "$tmp/stop"
+    rc=0
+    wait $load || rc=$?
+    [ $rc = 0 ] || fail "fio under graph changes: $(cat "$tmp/fio-failed" 2>/dev/null)"
+    [ "$cycle" = 20 ] || fail "the load ended after $cycle cycles"
+    ctl query-nodes
+    [ "$reply" = "ok f0:file" ] || fail "nodes left after the cycles: $reply"
+    stop_daemon
+    # what the last cycle wrote went through the filters to the file
+    qemu-io -f raw -c "read -P $pat 40M 256k" "$tmp/disk.img" >"$tmp/qio" 2>&1
+    ! grep -q 'failed' "$tmp/qio" || fail "data of the last cycle: $(cat "$tmp/qio")"
+    echo "graph: 20 cycles, $(cat "$tmp/fio-runs") fio verify runs"
+    ;;
+control)
+    need qemu-io
+    file_export 16M "" --blockdev driver=null,node-name=n0,size=1M \
+        --control "unix=$tmp/ctl.sock"
+    [ "$(stat -c %a "$tmp/ctl.sock")" = 600 ] || fail "control socket mode"
+    ctl_error "unknown command 'frobnicate'" frobnicate f0
+    ctl_error "no node named 'nope'" insert-filter nope driver=throttle
+    ctl_error "no node named 'nope'" remove-filter nope
+    ctl_error "usage: insert-filter" insert-filter f0
+    ctl_error "usage: insert-filter" insert-filter f0 driver=throttle extra
+    ctl_error "usage: query-nodes" query-nodes f0
+    ctl_error "is not a filter" insert-filter f0 "driver=file,filename=$tmp/x"
+    ctl_error "is not a filter" remove-filter f0
+    ctl_error "unknown driver" insert-filter f0 driver=nosuch
+    ctl_error "iops-total" insert-filter f0 driver=throttle,iops-total=lots
+    ctl_error "must not name the child" insert-filter f0 driver=throttle,file=n0
+    ctl_error "no parent" insert-filter n0 driver=throttle
+    ctl_error "" insert-filter f0 'driver=throttle,,=,='
+    ctl insert-filter f0 driver=throttle,node-name=t1
+    ctl_error "t1" insert-filter f0 driver=throttle,node-name=t1
+    ctl remove-filter t1
+    # several commands on one connection, one reply each, in order
+    printf 'query-nodes\nbogus\n\nquery-nodes\n' |
+        "$mqblkctl" "$tmp/ctl.sock" - >"$tmp/multi" 2>&1 || true
+    [ "$(wc -l <"$tmp/multi")" = 4 ] || fail "4 lines, 4 replies: $(cat "$tmp/multi")"
+    sed -n 2p "$tmp/multi" | grep -q "^error: unknown command 'bogus'" ||
+        fail "multi: $(cat "$tmp/multi")"
+    sed -n 3p "$tmp/multi" | grep -q "^error: empty command" || fail "multi: $(cat "$tmp/multi")"
+    sed -n 4p "$tmp/multi" | grep -q "^ok f0:file n0:null" || fail "multi: $(cat "$tmp/multi")"
+    # an over-long line: an error, and that connection closes
+    head -c 6000 /dev/zero | tr '\0' x >"$tmp/long"
+    "$mqblkctl" "$tmp/ctl.sock" - <"$tmp/long" >"$tmp/out" 2>&1 && fail "long line: ok"
+    grep -q "^error: line too long" "$tmp/out" || fail "long line: $(cat "$tmp/out")"
+    # a client gone mid-line: nothing runs, no reply
+    printf 'insert-filter f0 driver=throttle,node-name=half' |
+        "$mqblkctl" "$tmp/ctl.sock" - >"$tmp/out" 2>&1 && fail "partial line: ok"
+    [ ! -s "$tmp/out" ] || fail "partial line got a reply: $(cat "$tmp/out")"
+    ! has_node half:throttle || fail "a partial line ran: $reply"
+    # a client that connects and says nothing blocks nobody
+    mkfifo "$tmp/idle"
+    "$mqblkctl" "$tmp/ctl.sock" - <"$tmp/idle" >/dev/null 2>&1 & idle=$!
+    exec 9>"$tmp/idle"
+    sleep 0.2
+    ctl query-nodes
+    # the export serves on
+    qemu-io -f raw -c 'write -P 0x6b 0 64k' -c 'read -P 0x6b 0 64k' "$uri" \
+        >"$tmp/qio" 2>&1 || fail "qemu-io after bad input: $(cat "$tmp/qio")"
+    ! grep -q 'failed' "$tmp/qio" || fail "qemu-io after bad input: $(cat "$tmp/qio")"
+    # quit: like SIGTERM, with the idle client still connected
+    ctl quit
+    [ "$reply" = ok ] || fail "quit replied: $reply"
+    stop_daemon quit
+    exec 9>&-
+    wait $idle || true
+    [ ! -e "$tmp/ctl.sock" ] || fail "control socket left behind"
+    rc=0
+    "$mqblkctl" "$tmp/ctl.sock" query-nodes >/dev/null 2>&1 || rc=$?
+    [ "$rc" = 2 ] || fail "mqblkctl without a daemon: exit $rc, want 2"
+    ;;
 *)
-    echo "usage: $0 tools|tcp|fio|concurrent|kill|cli|sigterm MQBLKD" >&2
+    echo "usage: $0 tools|tcp|fio|concurrent|kill|cli|sigterm|graph|control MQBLKD" >&2
     exit 2
     ;;
 esac
