@@ -266,3 +266,25 @@ void bc_flow_solve(BcFlow *fl, BcFlowVisit *visit, void *opaque)
         }
     }
 }
+
+bool bc_flow_lock_call(BcLockCall call, BcLockOp *op, BcFlowOp *flow)
+{
+    switch (call) {
+    case BC_LOCK_CALL_RDLOCK:
+        *op = BC_LOCK_OP_RDLOCK, *flow = BC_FLOW_RDLOCK;
+        return true;
+    case BC_LOCK_CALL_RDUNLOCK:
+        *op = BC_LOCK_OP_RDUNLOCK, *flow = BC_FLOW_RDUNLOCK;
+        return true;
+    case BC_LOCK_CALL_WRLOCK:
+        *op = BC_LOCK_OP_WRLOCK, *flow = BC_FLOW_WRLOCK;
+        return true;
+    case BC_LOCK_CALL_WRUNLOCK:
+        *op = BC_LOCK_OP_WRUNLOCK, *flow = BC_FLOW_WRUNLOCK;
+        return true;
+    case BC_LOCK_CALL_GUARD:
+    case BC_LOCK_CALL_NONE:
+        break;
+    }
+    return false;
+}

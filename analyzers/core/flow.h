@@ -38,6 +38,8 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "config.h"
+#include "facts.h"
 
 #define BC_FLOW_MAX 3
 
@@ -80,5 +82,12 @@ void bc_flow_event(BcFlow *fl, uint32_t block, BcFlowOp op, uint32_t tag);
  */
 typedef void BcFlowVisit(void *opaque, uint32_t tag, BcFlowOp op, const BcFlowState *before);
 void bc_flow_solve(BcFlow *fl, BcFlowVisit *visit, void *opaque);
+
+/*
+ * For the front ends: the lock record and flow event of an explicit lock
+ * call (bc_config_lock_call()).  Returns: false for BC_LOCK_CALL_NONE and
+ * BC_LOCK_CALL_GUARD (a guard is a scope, which only the front end sees).
+ */
+bool bc_flow_lock_call(BcLockCall call, BcLockOp *op, BcFlowOp *flow);
 
 #endif

@@ -40,24 +40,14 @@ static void lock_event(Body *b, BcLockOp op, BcFlowOp flow, BcLoc loc)
 
 static void lock_call(Body *b, const char *name, BcLoc loc, const char *macro)
 {
-    switch (bc_config_lock_call(body_tu(b)->cfg, name, macro)) {
-    case BC_LOCK_CALL_RDLOCK:
-        lock_event(b, BC_LOCK_OP_RDLOCK, BC_FLOW_RDLOCK, loc);
-        break;
-    case BC_LOCK_CALL_RDUNLOCK:
-        lock_event(b, BC_LOCK_OP_RDUNLOCK, BC_FLOW_RDUNLOCK, loc);
-        break;
-    case BC_LOCK_CALL_WRLOCK:
-        lock_event(b, BC_LOCK_OP_WRLOCK, BC_FLOW_WRLOCK, loc);
-        break;
-    case BC_LOCK_CALL_WRUNLOCK:
-        lock_event(b, BC_LOCK_OP_WRUNLOCK, BC_FLOW_WRUNLOCK, loc);
-        break;
-    case BC_LOCK_CALL_GUARD:
+    BcLockCall call = bc_config_lock_call(body_tu(b)->cfg, name, macro);
+    BcLockOp op;
+    BcFlowOp flow;
+
+    if (bc_flow_lock_call(call, &op, &flow)) {
+        lock_event(b, op, flow, loc);
+    } else if (call == BC_LOCK_CALL_GUARD) {
         body_take_guard(b, loc);
-        break;
-    case BC_LOCK_CALL_NONE:
-        break;
     }
 }
 
