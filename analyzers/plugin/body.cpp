@@ -216,25 +216,6 @@ size_t Body::label_depth(const LabelStmt *ls)
 
 /* --- conditions --------------------------------------------------------------- */
 
-static const Expr *strip_parens(const Expr *e)
-{
-    for (int i = 0; e && i < 32; i++) {
-        const Expr *inner = nullptr;
-        if (const auto *p = dyn_cast<ParenExpr>(e)) {
-            inner = p->getSubExpr();
-        } else if (const auto *c = dyn_cast<ImplicitCastExpr>(e)) {
-            inner = c->getSubExpr();
-        } else if (const auto *ce = dyn_cast<ConstantExpr>(e)) {
-            inner = ce->getSubExpr();
-        }
-        if (!inner) {
-            break;
-        }
-        e = inner;
-    }
-    return e;
-}
-
 /* A constant condition written as a literal: 1 true, 0 false, -1 not. */
 static int constant(const Expr *e)
 {
@@ -267,7 +248,7 @@ void Body::cond(const Expr *c, uint32_t tb, uint32_t fb)
     if (in_file) {
         consume_macros(off, true);
     }
-    c = strip_parens(c);
+    c = strip_parens(c, false);
     if (const auto *u = dyn_cast<UnaryOperator>(c)) {
         if (u->getOpcode() == UO_LNot) {
             cond(u->getSubExpr(), fb, tb);
@@ -433,7 +414,7 @@ void Body::var_decl(const VarDecl *v)
     if (const Expr *init = v->getInit()) {
         node(init);
         note_fresh(v, init);
-        const Expr *e = strip_parens(init);
+        const Expr *e = strip_parens(init, false);
         if (isa<CallExpr>(e) && call_is_in_coroutine_test(this, e)) {
             co_flags.insert(v);   /* `bool in_co = qemu_in_coroutine();` */
         }
@@ -452,8 +433,8 @@ void Body::binary(const BinaryOperator *op)
     node(op->getLHS());
     node(op->getRHS());
     if (op->getOpcode() == BO_Assign) {
-        const Expr *rhs = strip_parens(op->getRHS());
-        const auto *lhs = dyn_cast<DeclRefExpr>(strip_parens(op->getLHS()));
+        const Expr *rhs = strip_parens(op->getRHS(), false);
+        const auto *lhs = dyn_cast<DeclRefExpr>(strip_parens(op->getLHS(), false));
         if (lhs) {
             note_fresh(lhs->getDecl(), op->getRHS());
         }

@@ -119,6 +119,9 @@ bool type_is_fnptr(clang::QualType t);
 bool type_is_fnptr_slot(clang::QualType t);
 /* Strip implicit casts, parentheses, unary operators, C casts. */
 const clang::Expr *strip_expr(const clang::Expr *e);
+/* Through parentheses, implicit casts and constant wrappers; with
+ * @operators also through unary operators and explicit casts. */
+const clang::Expr *strip_parens(const clang::Expr *e, bool operators);
 /* The function a (stripped) expression names and the reference, or NULL. */
 const clang::FunctionDecl *expr_function(const clang::Expr *e,
                                          const clang::DeclRefExpr **ref = nullptr);

@@ -136,20 +136,22 @@ bool type_is_fnptr_slot(QualType t)
     return type_is_fnptr(t);
 }
 
-const Expr *strip_expr(const Expr *e)
+const Expr *strip_parens(const Expr *e, bool operators)
 {
-    for (int depth = 0; e && depth < 16; depth++) {
+    for (int depth = 0; e && depth < 32; depth++) {
         const Expr *inner = nullptr;
         if (const auto *c = dyn_cast<ImplicitCastExpr>(e)) {
             inner = c->getSubExpr();
         } else if (const auto *p = dyn_cast<ParenExpr>(e)) {
             inner = p->getSubExpr();
+        } else if (const auto *ce = dyn_cast<ConstantExpr>(e)) {
+            inner = ce->getSubExpr();
+        } else if (!operators) {
+            break;
         } else if (const auto *u = dyn_cast<UnaryOperator>(e)) {
             inner = u->getSubExpr();
         } else if (const auto *c2 = dyn_cast<CStyleCastExpr>(e)) {
             inner = c2->getSubExpr();
-        } else if (const auto *ce = dyn_cast<ConstantExpr>(e)) {
-            inner = ce->getSubExpr();
         }
         if (!inner) {
             break;
@@ -157,6 +159,11 @@ const Expr *strip_expr(const Expr *e)
         e = inner;
     }
     return e;
+}
+
+const Expr *strip_expr(const Expr *e)
+{
+    return strip_parens(e, true);
 }
 
 const FunctionDecl *expr_function(const Expr *e, const DeclRefExpr **ref)
