@@ -7,8 +7,12 @@
  */
 #define _GNU_SOURCE     /* asprintf */
 #include "rules.h"
+#include "xalloc.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -134,13 +138,58 @@ int bc_rules_parse(const char *spec, BcRuleSet *out, const char **bad, size_t *b
     return 0;
 }
 
-void bc_rules_run(const BcGraph *g, const BcConfig *cfg, BcRuleSet enabled, BcFindings *out)
+/* Rules are independent readers of the graph: they run on up to
+ * RULE_THREADS threads, each rule into its own sink, merged in table order
+ * (then sorted), so the report does not depend on the schedule. */
+#define RULE_THREADS 4
+
+typedef struct RuleJobs {
+    const BcGraph *g;
+    const BcConfig *cfg;
+    BcRuleSet enabled;
+    BcFindings *outs;           /* one per rule of the table */
+    atomic_size_t next;
+} RuleJobs;
+
+static void *rule_worker(void *opaque)
 {
-    for (size_t i = 0; i < bc_n_rules; i++) {
+    RuleJobs *j = opaque;
+    size_t i;
+
+    while ((i = atomic_fetch_add(&j->next, 1)) < bc_n_rules) {
         const BcRule *r = bc_rules[i];
-        if ((enabled & BC_RULE_BIT(r)) && bc_rule_severity(cfg, r) != BC_SEV_OFF) {
-            r->run(g, cfg, out);
+        if ((j->enabled & BC_RULE_BIT(r)) && bc_rule_severity(j->cfg, r) != BC_SEV_OFF) {
+            r->run(j->g, j->cfg, &j->outs[i]);
         }
     }
+    return NULL;
+}
+
+void bc_rules_run(const BcGraph *g, const BcConfig *cfg, BcRuleSet enabled, BcFindings *out)
+{
+    RuleJobs j = { g, cfg, enabled, bc_xcalloc(bc_n_rules, sizeof(BcFindings)), 0 };
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    pthread_t th[RULE_THREADS - 1];
+    size_t n_th = 0;
+
+    for (size_t i = 0; i < bc_n_rules; i++) {
+        bc_findings_init(&j.outs[i]);
+    }
+    while (n_th < RULE_THREADS - 1 && (long)n_th + 1 < cpus &&
+           pthread_create(&th[n_th], NULL, rule_worker, &j) == 0) {
+        n_th++;
+    }
+    rule_worker(&j);            /* this thread works too (alone when no thread starts) */
+    for (size_t t = 0; t < n_th; t++) {
+        pthread_join(th[t], NULL);
+    }
+    for (size_t i = 0; i < bc_n_rules; i++) {
+        for (size_t k = 0; k < j.outs[i].v.n; k++) {
+            bc_findings_add(out, &j.outs[i].v.v[k]);
+        }
+        out->dropped += j.outs[i].dropped;
+        bc_findings_destroy(&j.outs[i]);
+    }
+    free(j.outs);
     bc_findings_sort(out);
 }
