@@ -142,6 +142,7 @@ int bc_rules_parse(const char *spec, BcRuleSet *out, const char **bad, size_t *b
  * RULE_THREADS threads, each rule into its own sink, merged in table order
  * (then sorted), so the report does not depend on the schedule. */
 #define RULE_THREADS 4
+#define RULE_THREADS_MIN_NODES 4096
 
 typedef struct RuleJobs {
     const BcGraph *g;
@@ -175,7 +176,9 @@ void bc_rules_run(const BcGraph *g, const BcConfig *cfg, BcRuleSet enabled, BcFi
     for (size_t i = 0; i < bc_n_rules; i++) {
         bc_findings_init(&j.outs[i]);
     }
-    while (n_th < RULE_THREADS - 1 && (long)n_th + 1 < cpus &&
+    /* Threads pay off on whole programs, not on one TU (the plugin). */
+    while (g->nodes.n >= RULE_THREADS_MIN_NODES && n_th < RULE_THREADS - 1 &&
+           (long)n_th + 1 < cpus &&
            pthread_create(&th[n_th], NULL, rule_worker, &j) == 0) {
         n_th++;
     }
