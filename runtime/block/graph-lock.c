@@ -68,6 +68,7 @@
 #include "block/graph-lock.h"
 #include "qemu/abort.h"
 #include "qemu/atomic.h"
+#include "qemu/compiler.h"
 #include "qemu/coroutine.h"
 #include "qemu/main-loop.h"
 #include "qemu/thread.h"
@@ -75,7 +76,7 @@
 /* The TSA capability object declared in <blkcheck/annotations.h>. */
 BdrvGraphLock graph_lock;
 
-enum { GRAPH_CACHE_LINE = 64 };
+enum { GRAPH_CACHE_LINE = QEMU_INTERFERENCE_SIZE };
 
 typedef struct GraphReader {
     alignas(GRAPH_CACHE_LINE) int64_t count;   /* owner thread writes */

@@ -31,6 +31,7 @@
 #include "block/aio-wait.h"
 #include "block/block_int.h"        /* the root node's request alignment */
 #include "qemu/atomic.h"
+#include "qemu/compiler.h"
 #include "qemu/coroutine.h"
 #include "qemu/defer-call.h"
 #include "qemu/main-loop.h"
@@ -42,7 +43,7 @@
 #include "bench-opts.h"
 #include "bench-verify.h"
 
-#define BENCH_CACHE_LINE 64
+#define BENCH_CACHE_LINE QEMU_INTERFERENCE_SIZE
 #define BENCH_BUF_ALIGN  4096       /* enough for any O_DIRECT device */
 
 typedef enum BenchPhase {
@@ -400,8 +401,11 @@ static int bench_open(void)
 
 static BenchQueue *bench_queue_new(unsigned idx)
 {
+    /* Each queue's thread writes its workers on every request. */
+    size_t wsize = (bench.o.iodepth * sizeof(BenchWorker) + BENCH_CACHE_LINE
+                    - 1) / BENCH_CACHE_LINE * BENCH_CACHE_LINE;
     BenchQueue *q = aligned_alloc(BENCH_CACHE_LINE, sizeof(*q));
-    BenchWorker *w = calloc(bench.o.iodepth, sizeof(*w));
+    BenchWorker *w = aligned_alloc(BENCH_CACHE_LINE, wsize);
 
     if (!q || !w) {
         free(q);
@@ -409,6 +413,7 @@ static BenchQueue *bench_queue_new(unsigned idx)
         return NULL;
     }
     memset(q, 0, sizeof(*q));
+    memset(w, 0, wsize);
     q->index = idx;
     q->workers = w;
     q->rng = 0x9e3779b97f4a7c15ull * (idx + 1) ^ (uint64_t)qemu_clock_get_ns();

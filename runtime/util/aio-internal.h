@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "block/aio.h"
+#include "qemu/compiler.h"
 #include "qemu/thread.h"
 
 typedef struct AioHandler AioHandler;
@@ -74,6 +75,11 @@ enum {
     BH_DELETED   = 1 << 3,  /* free when dequeued */
 };
 
+/*
+ * Allocated aligned to QEMU_INTERFERENCE_SIZE and padded to it, so that the
+ * home thread's writes (the timer lock, poll state) never share a line pair
+ * with another thread's AioContext.
+ */
 struct AioContext {
     unsigned refcnt;                /* atomic */
     QemuThread home;                /* set at creation */
@@ -104,7 +110,7 @@ struct AioContext {
     int64_t poll_grow;
     int64_t poll_shrink;
     int64_t poll_ns;                /* home thread: current window */
-};
+} __attribute__((aligned(QEMU_INTERFERENCE_SIZE)));
 
 /* async.c */
 bool aio_bh_poll(AioContext *ctx);

@@ -14,6 +14,7 @@
  * other: either the poller sees the work or the notifier writes the eventfd.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "qemu/abort.h"
 #include "qemu/atomic.h"
@@ -280,9 +281,11 @@ void aio_co_wake(Coroutine *co)
 
 AioContext *aio_context_new(const char **errp)
 {
-    AioContext *ctx = calloc(1, sizeof(*ctx));
+    AioContext *ctx = aligned_alloc(QEMU_INTERFERENCE_SIZE, sizeof(*ctx));
 
-    if (!ctx) {
+    if (ctx) {
+        memset(ctx, 0, sizeof(*ctx));
+    } else {
         *errp = "out of memory";
         return NULL;
     }

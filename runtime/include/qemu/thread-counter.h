@@ -3,8 +3,10 @@
  *
  * Many threads add to the counter at high rates; rarely one thread needs
  * the sum (a drain, a barrier, a graph writer).  Each thread adds to its
- * own slot, padded to a cache line, so the fast path writes no line that
- * another thread writes.  Threads get slots round-robin on first use; with
+ * own slot, padded to QEMU_INTERFERENCE_SIZE (a pair of cache lines), so
+ * the fast path writes no line, nor the prefetcher's partner of a line,
+ * that another thread writes.  Objects holding a counter must be allocated
+ * aligned to THREAD_COUNTER_LINE.  Threads get slots round-robin on first use; with
  * more than THREAD_COUNTER_SLOTS threads two threads may share a slot,
  * which stays correct (adds are atomic) and only costs sharing.
  *
@@ -21,9 +23,10 @@
 #include <stdint.h>
 
 #include "qemu/atomic.h"
+#include "qemu/compiler.h"
 
 #define THREAD_COUNTER_SLOTS 64
-#define THREAD_COUNTER_LINE  64
+#define THREAD_COUNTER_LINE  QEMU_INTERFERENCE_SIZE
 
 typedef struct ThreadCounterSlot {
     alignas(THREAD_COUNTER_LINE) int64_t value;
