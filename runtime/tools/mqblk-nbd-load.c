@@ -50,6 +50,7 @@ typedef struct LoadOpts {
     double runtime;
     double ramp;
     bool json;
+    long server_pid;            /* 0: none */
 } LoadOpts;
 
 static void usage(FILE *f)
@@ -73,6 +74,9 @@ static void usage(FILE *f)
 "  --runtime SECONDS  measured time (default 5)\n"
 "  --ramp SECONDS     load before the measurement, not counted (default 0.5)\n"
 "  --json             one JSON object on stdout instead of the text report\n"
+"  --server-pid PID   also report the CPU time of process PID (all its\n"
+"                     threads, from /proc/PID/stat) over the measured time,\n"
+"                     and per request\n"
 "  --help             this text\n"
 "\n"
 "Handshake: fixed newstyle, NBD_OPT_GO.  Structured replies are not\n"
@@ -86,7 +90,9 @@ static void usage(FILE *f)
 "\n"
 "Exit status: 0 done; 1 a connection failed (cannot connect, export not\n"
 "found, the server closed the connection, no reply for %d s) or the\n"
-"server answered a request with an error; 2 bad usage.\n",
+"server answered a request with an error; 2 bad usage.  A connection that\n"
+"fails only after the measured time (while the last replies come in, or at\n"
+"the disconnect) still gets the report printed, with exit status 1.\n",
             MAX_CONNECTIONS, MAX_IODEPTH, NBD_LOAD_RECV_TIMEOUT);
 }
 
@@ -150,6 +156,7 @@ static bool parse_opts(int argc, char **argv, LoadOpts *o)
         { "runtime", required_argument, NULL, 'r' },
         { "ramp", required_argument, NULL, 'R' },
         { "json", no_argument, NULL, 'j' },
+        { "server-pid", required_argument, NULL, 'p' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -205,6 +212,12 @@ static bool parse_opts(int argc, char **argv, LoadOpts *o)
             }
             break;
         case 'j': o->json = true; break;
+        case 'p':
+            if (!parse_size(optarg, INT32_MAX, &v) || strpbrk(optarg, "kKmMgG")) {
+                return bad_value(name, optarg);
+            }
+            o->server_pid = (long)v;
+            break;
         case 'h': usage(stdout); exit(0);
         default: usage(stderr); return false;
         }
@@ -293,10 +306,37 @@ static double tv_secs(const struct timeval *tv)
     return (double)tv->tv_sec + (double)tv->tv_usec / 1e6;
 }
 
+/* Returns: user + system CPU seconds of process @pid (all threads), or
+ * -1 when /proc/@pid/stat cannot be read. */
+static double proc_cpu_secs(long pid)
+{
+    char path[64], buf[1024], *p;
+    unsigned long long utime, stime;
+    FILE *f;
+    size_t n;
+
+    snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+    f = fopen(path, "r");
+    if (!f) {
+        return -1;
+    }
+    n = fread(buf, 1, sizeof(buf) - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    p = strrchr(buf, ')');      /* the command name may hold anything */
+    /* after ") ": state and 10 more fields, then utime and stime */
+    if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
+                     &utime, &stime) != 2) {
+        return -1;
+    }
+    return (double)(utime + stime) / (double)sysconf(_SC_CLK_TCK);
+}
+
 /* What the measure phase produced, over all connections. */
 typedef struct LoadResult {
     double secs;                /* wall time of the measure phase */
     double usr, sys;            /* client CPU seconds in it */
+    double server;              /* --server-pid CPU seconds in it; -1: none */
     uint64_t ios, errors;
     BenchHist hist;
 } LoadResult;
@@ -311,16 +351,24 @@ static void report(const LoadOpts *o, uint64_t size, const LoadResult *r)
     double cpu = r->usr + r->sys;
     double per = r->ios ? cpu * 1e6 / r->ios : 0;
     const char *rw = o->sequential ? "read" : "randread";
+    char server[128] = "";
 
+    if (r->server >= 0) {
+        snprintf(server, sizeof(server),
+                 o->json ? ", \"server_cpu_s\": %.6f, \"server_cpu_us_per_req\": %.2f"
+                         : "  server CPU s: %.3f = %.2f us per request\n",
+                 r->server, r->ios ? r->server * 1e6 / r->ios : 0);
+    }
     if (o->json) {
         printf("{\"connections\": %u, \"iodepth\": %u, \"bs\": %u, \"rw\": \"%s\", "
                "\"export_size\": %" PRIu64 ", \"runtime_s\": %.6f, "
                "\"ios\": %" PRIu64 ", \"iops\": %.0f, \"mib_s\": %.1f, "
                "\"lat_p50_us\": %.1f, \"lat_p99_us\": %.1f, \"lat_max_us\": %.1f, "
                "\"cpu_s\": %.6f, \"cpu_usr_s\": %.6f, \"cpu_sys_s\": %.6f, "
-               "\"cpu_us_per_req\": %.2f, \"errors\": %" PRIu64 "}\n",
+               "\"cpu_us_per_req\": %.2f, \"errors\": %" PRIu64 "%s}\n",
                o->connections, o->iodepth, o->bs, rw, size, r->secs, r->ios,
-               iops, mib, p50, p99, pmax, cpu, r->usr, r->sys, per, r->errors);
+               iops, mib, p50, p99, pmax, cpu, r->usr, r->sys, per, r->errors,
+               server);
         return;
     }
     printf("%u connection%s x iodepth %u, %u-byte %s, %.2f s measured "
@@ -329,16 +377,18 @@ static void report(const LoadOpts *o, uint64_t size, const LoadResult *r)
     printf("  IOPS %.0f  MiB/s %.1f  requests %" PRIu64 "  errors %" PRIu64 "\n",
            iops, mib, r->ios, r->errors);
     printf("  latency us: p50 %.1f  p99 %.1f  max %.1f\n", p50, p99, pmax);
-    printf("  client CPU s: %.3f (usr %.3f sys %.3f) = %.2f us per request\n",
-           cpu, r->usr, r->sys, per);
+    printf("  client CPU s: %.3f (usr %.3f sys %.3f) = %.2f us per request\n%s",
+           cpu, r->usr, r->sys, per, server);
 }
 
 /* Run the phases on started connection threads.  Returns: false when a
- * connection failed (the threads are told to stop either way). */
+ * connection failed before the measured time was over (the threads are
+ * told to stop either way). */
 static bool run_phases(const LoadOpts *o, NbdLoadRun *run, LoadResult *r)
 {
     struct rusage ru0, ru1;
     struct timespec t0, t1, deadline;
+    double s0 = -1, s1 = -1;
     bool ok;
 
     deadline = after(o->ramp);
@@ -346,6 +396,9 @@ static bool run_phases(const LoadOpts *o, NbdLoadRun *run, LoadResult *r)
     qatomic_set(&run->phase, NBD_LOAD_MEASURE);
     clock_gettime(CLOCK_MONOTONIC, &t0);
     getrusage(RUSAGE_SELF, &ru0);
+    if (o->server_pid) {
+        s0 = proc_cpu_secs(o->server_pid);
+    }
     if (ok) {
         deadline = after(o->runtime);
         ok = wait_until(run, &deadline);
@@ -353,6 +406,10 @@ static bool run_phases(const LoadOpts *o, NbdLoadRun *run, LoadResult *r)
     qatomic_set(&run->phase, NBD_LOAD_STOP);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     getrusage(RUSAGE_SELF, &ru1);
+    if (o->server_pid) {
+        s1 = proc_cpu_secs(o->server_pid);
+    }
+    r->server = s0 >= 0 && s1 >= 0 ? s1 - s0 : -1;
     r->secs = ts_secs(&t1) - ts_secs(&t0);
     r->usr = tv_secs(&ru1.ru_utime) - tv_secs(&ru0.ru_utime);
     r->sys = tv_secs(&ru1.ru_stime) - tv_secs(&ru0.ru_stime);
@@ -368,7 +425,7 @@ int main(int argc, char **argv)
     pthread_condattr_t ca;
     LoadOpts o;
     unsigned n;
-    bool ok;
+    bool measured, ok = true;
 
     if (!parse_opts(argc, argv, &o)) {
         return 2;
@@ -389,7 +446,7 @@ int main(int argc, char **argv)
             return 1;
         }
     }
-    ok = run_phases(&o, &run, &res);
+    measured = run_phases(&o, &run, &res);
     for (n = 0; n < o.connections; n++) {
         pthread_join(threads[n], NULL);
         if (conns[n].error[0]) {
@@ -400,14 +457,19 @@ int main(int argc, char **argv)
         res.errors += conns[n].errors;
         bench_hist_merge(&res.hist, &conns[n].hist);
     }
-    if (!ok) {
-        return 1;
+    if (!measured) {
+        return 1;               /* no report of a cut-short measurement */
+    }
+    if (o.server_pid && res.server < 0) {
+        fprintf(stderr, "mqblk-nbd-load: cannot read the CPU time of process %ld\n",
+                o.server_pid);
+        ok = false;
     }
     report(&o, conns[0].size, &res);
     if (res.errors) {
         fprintf(stderr, "mqblk-nbd-load: the server answered %" PRIu64
                 " requests with an error\n", res.errors);
-        return 1;
+        ok = false;
     }
-    return 0;
+    return ok ? 0 : 1;
 }

@@ -24,7 +24,8 @@
 #               was acknowledged before (flushed or not) is in the file
 #   load        mqblk-nbd-load against a null export over a Unix socket
 #               (2 connections, JSON) and over TCP (sequential, 64k, text):
-#               requests completed, no errors, sane figures
+#               requests completed, no errors, sane figures (the
+#               daemon's CPU too, --server-pid)
 #   loaderr     mqblk-nbd-load's failures: unknown export, no server, bad
 #               options, error replies and a bogus cookie (from
 #               fake-nbd-server.py), the daemon killed mid-run (exit 1 and
@@ -414,7 +415,7 @@ load)
         --export "nbd,node=n0,name=disk,unix=$sock,iothreads=2" \
         --export "nbd,node=n0,name=tdisk,addr=127.0.0.1:$port"
     "$nbdload" --unix "$sock" --export disk --connections 2 --iodepth 16 \
-        --runtime 1 --ramp 0.2 --json >"$tmp/load.json" 2>"$tmp/load.err" ||
+        --runtime 1 --ramp 0.2 --server-pid "$pid" --json >"$tmp/load.json" 2>"$tmp/load.err" ||
         fail "mqblk-nbd-load: $(cat "$tmp/load.err" "$tmp/load.json")"
     jq -e '.connections == 2 and .iodepth == 16 and .bs == 4096 and
         .rw == "randread" and .export_size == 67108864 and .errors == 0 and
@@ -424,7 +425,9 @@ load)
         .lat_p50_us > 0 and .lat_p99_us >= .lat_p50_us and
         .lat_max_us >= .lat_p99_us and .cpu_s > 0 and
         (.cpu_usr_s + .cpu_sys_s - .cpu_s | fabs) < 0.00001 and
-        (.cpu_s * 1e6 / .ios - .cpu_us_per_req | fabs) < 0.01' \
+        (.cpu_s * 1e6 / .ios - .cpu_us_per_req | fabs) < 0.01 and
+        .server_cpu_s > 0 and .server_cpu_s < 2.5 and
+        (.server_cpu_s * 1e6 / .ios - .server_cpu_us_per_req | fabs) < 0.01' \
         "$tmp/load.json" >/dev/null || fail "insane JSON: $(cat "$tmp/load.json")"
     # TCP, sequential, larger requests than the server's 64 KiB receive
     # buffer and the client's partial payloads, text report
@@ -482,6 +485,8 @@ loaderr)
         --unix "$sock" --export nope --runtime 1
     expect_load 1 "has 1048576 bytes, less than --bs 2097152" \
         --unix "$sock" --export disk --bs 2m
+    expect_load 1 "cannot read the CPU time of process 2147483647" \
+        --unix "$sock" --export disk --runtime 0.2 --server-pid 2147483647
     # the daemon killed mid-run: a message and exit 1 at once, no report
     "$nbdload" --unix "$sock" --export disk --connections 2 --runtime 60 \
         --json >"$tmp/out" 2>&1 & load=$!
