@@ -23,7 +23,7 @@
 #               fdatasync after the signal (strace), and every write that
 #               was acknowledged before (flushed or not) is in the file
 #   load        mqblk-nbd-load against a null export over a Unix socket
-#               (2 connections, JSON) and over TCP (sequential, 64k, text):
+#               (2 connections, JSON) and over TCP (sequential, 1m, text):
 #               requests completed, no errors, sane figures (the
 #               daemon's CPU too, --server-pid)
 #   loaderr     mqblk-nbd-load's failures: unknown export, no server, bad
