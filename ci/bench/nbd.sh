@@ -24,12 +24,29 @@
 #             completed: what a request costs the server, which the IOPS
 #             hide when fio (one thread per connection, same 2 cores) is
 #             the bottleneck
+#   fio CPU   fio's own CPU time per request (usr_cpu + sys_cpu of its
+#             JSON times its job runtime, over its completed requests) and
+#             the client ceiling 1e6 / that: the IOPS one fio thread cannot
+#             exceed whatever the server does.  "max reachable ratio" is
+#             that ceiling over qemu-storage-daemon's headline IOPS: when it
+#             is below 1.5, the fio target cannot be met on this machine.
+#   light     the headline and the seed table again with mqblk-nbd-load
+#             (runtime/tools, ~1 us of CPU per request) as the client of
+#             both sides, same options (iodepth 64 per connection, 4k
+#             randread, 0.5 s ramp): the server's cost shows in the IOPS.
+#             Its server and client CPU per request are measured by the
+#             client over the measured time (--server-pid).  Without a
+#             probe connection, qemu-storage-daemon with one IOThread
+#             serves the run and aborts only when the client disconnects
+#             (after the figures are taken); the table says so.  QEMU 7.2
+#             has one IOThread per export, so it has no per-connection row.
 #   syscalls  (-s, default on) server system calls per request: strace -c
 #             -f -p on the daemon in the main-loop configuration (every
 #             thread, every syscall including epoll_wait and futex; the
 #             connection set-up is in the count too) during one run,
-#             divided by the requests fio completed in that run.  strace
-#             slows the server, so that run's IOPS is not reported.
+#             divided by the requests the client completed in that run; once
+#             with fio, once with mqblk-nbd-load.  strace slows the server,
+#             so that run's IOPS is not reported.
 #
 # Output: a table, then machine-readable lines:
 #   bench.nbd name=N mqblkd=X peer=qemu-storage-daemon peer_value=Y ratio=R target=T ok=yes|no|n/a
@@ -49,7 +66,10 @@ while getopts p:r:t:s opt; do
     esac
 done
 mqblkd=$build/runtime/tools/mqblkd
-[ -x "$mqblkd" ] || { echo "$mqblkd: not built" >&2; exit 2; }
+nbdload=$build/runtime/tools/mqblk-nbd-load
+for b in "$mqblkd" "$nbdload"; do
+    [ -x "$b" ] || { echo "$b: not built" >&2; exit 2; }
+done
 qsd=${QSD-$(command -v qemu-storage-daemon || true)}
 for t in fio jq; do
     command -v $t >/dev/null || { echo "$t missing (ci/install-deps.sh)" >&2; exit 2; }
@@ -102,12 +122,13 @@ start() {
 }
 
 stop() {
-    kill -TERM "$pid"
+    kill -TERM "$pid" 2>/dev/null || true    # qsd may have aborted already
     wait "$pid" 2>/dev/null || true
     pid=
 }
 
-# fio_run JOBS OUT [RAMP]: one run; prints "iops p50_us p99_us ios".
+# fio_run JOBS OUT [RAMP]: one run; prints "iops p50_us p99_us ios
+# fio_cpu_us_per_request".
 fio_run() {
     fio --name=r --ioengine=nbd --uri="nbd+unix:///disk?socket=$sock" \
         --rw=randread --bs=4k --iodepth=64 --numjobs="$1" --thread \
@@ -115,7 +136,24 @@ fio_run() {
         --size=1G --output-format=json >"$2" 2>"$2.err" ||
         { echo "fio failed: $(cat "$2.err")" >&2; exit 1; }
     # the nbd engine prints a line before the JSON
-    sed -n '/^{/,$p' "$2" | jq -r '.jobs[0].read | "\(.iops) \(.clat_ns.percentile["50.000000"] / 1000) \(.clat_ns.percentile["99.000000"] / 1000) \(.total_ios)"'
+    # usr_cpu/sys_cpu: percent of job_runtime (ms; summed over the jobs
+    # of a group)
+    sed -n '/^{/,$p' "$2" | jq -r '.jobs[0] | .read as $r |
+        "\($r.iops) \($r.clat_ns.percentile["50.000000"] / 1000) \($r.clat_ns.percentile["99.000000"] / 1000) \($r.total_ios) \((.usr_cpu + .sys_cpu) * .job_runtime * 1000 / $r.total_ios | round / 100)"'
+}
+
+# load_run JOBS OUT [RAMP]: one mqblk-nbd-load run against $pid; prints
+# "iops p50_us p99_us ios server_cpu_us_per_request client_cpu_us_per_request",
+# nothing when the run failed before its figures were taken.  Exit status 1
+# with figures: the server went away after the measured time.
+load_run() {
+    rc=0
+    "$nbdload" --unix "$sock" --export disk --connections "$1" --iodepth 64 \
+        --bs 4k --rw randread --runtime "$secs" --ramp "${3:-0.5}" \
+        --server-pid "$pid" --json >"$2" 2>"$2.err" || rc=$?
+    [ -s "$2" ] || return 1
+    jq -r '"\(.iops) \(.lat_p50_us) \(.lat_p99_us) \(.ios) \(.server_cpu_us_per_req) \(.cpu_us_per_req)"' "$2"
+    return $rc
 }
 
 median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
@@ -123,32 +161,56 @@ median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] 
 # Server CPU time (user + system, all threads) in clock ticks.
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 
-# measure NAME SIDE IOTHREADS JOBS: one run appended to $tmp/NAME.runs as
-# "iops p50_us p99_us ios server_cpu_us_per_request".
+# measure NAME SIDE IOTHREADS JOBS: one fio run appended to $tmp/NAME.runs
+# as "iops p50_us p99_us ios server_cpu_us_per_request fio_cpu_us_per_request".
 measure() {
     start "$2" "$3"
     t0=$(cpu_ticks "$pid")
     set -- "$1" $(fio_run "$4" "$tmp/$1.json" 0)
     t1=$(cpu_ticks "$pid")
     echo "$2 $3 $4 $5 $(awk -v t="$((t1 - t0))" -v hz="$(getconf CLK_TCK)" -v n="$5" \
-        'BEGIN { printf "%.2f", t * 1e6 / hz / n }')" >>"$tmp/$1.runs"
+        'BEGIN { printf "%.2f", t * 1e6 / hz / n }') $6" >>"$tmp/$1.runs"
+    stop
+}
+
+# measure_light NAME SIDE IOTHREADS JOBS: one mqblk-nbd-load run appended to
+# $tmp/NAME.runs as "iops p50_us p99_us ios server_cpu_us client_cpu_us";
+# a qemu-storage-daemon that aborted is counted in $tmp/NAME.aborts.
+measure_light() {
+    start "$2" "$3"
+    rc=0
+    out=$(load_run "$4" "$tmp/$1.json") || rc=$?
+    [ -z "$out" ] || echo "$out" >>"$tmp/$1.runs"
+    if [ "$2" = qsd ] && ! kill -0 "$pid" 2>/dev/null; then
+        echo "$rc" >>"$tmp/$1.aborts"
+    elif [ "$rc" != 0 ]; then
+        echo "mqblk-nbd-load against $2 failed: $(cat "$tmp/$1.json.err")" >&2; exit 1
+    fi
     stop
 }
 
 configs="head_m:mqblkd:0:1 head_q:qsd:0:1 head1_m:mqblkd:1:1
-seed0_m:mqblkd:0:2 seed1_m:mqblkd:1:2 seed2_m:mqblkd:2:2 seed0_q:qsd:0:2"
+seed0_m:mqblkd:0:2 seed1_m:mqblkd:1:2 seed2_m:mqblkd:2:2 seed0_q:qsd:0:2
+lhead_m:mqblkd:0:1:light lhead_q:qsd:0:1:light lhead1_m:mqblkd:1:1:light
+lhead1_q:qsd:1:1:light lseed0_m:mqblkd:0:2:light lseed1_m:mqblkd:1:2:light
+lseed2_m:mqblkd:2:2:light lseed0_q:qsd:0:2:light lseed1_q:qsd:1:2:light"
 for r in $(seq "$rounds"); do
     for c in $configs; do
-        IFS=: read -r name side n jobs <<EOF
+        IFS=: read -r name side n jobs client <<EOF
 $c
 EOF
         if [ "$side" = qsd ] && [ -z "$qsd" ]; then continue; fi
-        measure "$name" "$side" "$n" "$jobs"
+        if [ "$client" = light ]; then
+            measure_light "$name" "$side" "$n" "$jobs"
+        else
+            measure "$name" "$side" "$n" "$jobs"
+        fi
     done
 done
 
 col() { [ -s "$tmp/$1.runs" ] && awk -v k="$2" '{ print $k }' "$tmp/$1.runs" | median || echo missing; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "missing" || b == "missing" || b == 0) print "n/a"; else printf "%.2f", a / b }'; }
+ceiling() { awk -v c="$1" 'BEGIN { if (c == "missing" || c == 0) print "missing"; else printf "%.0f", 1e6 / c }'; }
 okay() { awk -v r="$1" -v t="$2" 'BEGIN { if (r == "n/a") print "n/a"; else print (r >= t) ? "yes" : "no" }'; }
 
 hm=$(col head_m 1) hq=$(col head_q 1)
@@ -167,6 +229,12 @@ printf '%-44s %12s %12s\n' "  latency p50 / p99 (us)" "$(col head_m 2)/$(col hea
 cm=$(col head_m 5) cq=$(col head_q 5)
 r_cpu=$(ratio "$cq" "$cm")
 printf '%-44s %12s %12s %7s  (qsd/mqblkd)\n' "  server CPU us per request" "$cm" "$cq" "$r_cpu"
+fm=$(col head_m 6) fq=$(col head_q 6)
+ceil_m=$(ceiling "$fm") ceil_q=$(ceiling "$fq")
+r_reach=$(ratio "$ceil_m" "$hq")
+printf '%-44s %12s %12s\n' "  fio CPU us per request" "$fm" "$fq"
+printf '%-44s %12s %12s\n' "  fio client ceiling IOPS (1e6 / fio CPU us)" "$ceil_m" "$ceil_q"
+printf '%-44s %12s %12s %7s  (mqblkd-side ceiling / qsd IOPS)\n' "  max reachable ratio vs qsd" "" "" "$r_reach"
 printf '%-44s %12.0f %12s %7s\n' "1 connection, one IOThread" "$h1" "aborts" "$(ratio "$h1" "$hq")"
 printf '%-44s %12s\n' "  latency p50 / p99 (us)" "$(col head1_m 2)/$(col head1_m 3)"
 echo
@@ -177,23 +245,62 @@ printf '%-44s %12.0f %12s   per-conn/one = %s (target >= 1.6)\n' "  one IOThread
 printf '%-44s %12s\n' "  latency p50 / p99 (us), per connection" "$(col seed2_m 2)/$(col seed2_m 3)"
 printf '%-44s %12s %12s\n' "  server CPU us per request: none/one/per-conn" "$(col seed0_m 5)/$(col seed1_m 5)/$(col seed2_m 5)" "$(col seed0_q 5)"
 
+# qsd_col NAME: its median IOPS, with a note when qemu-storage-daemon aborted
+qsd_col() {
+    v=$(col "$1" 1)
+    if [ -s "$tmp/$1.aborts" ]; then
+        if [ "$v" = missing ]; then v=aborts; else v="$v*"; fi
+    fi
+    echo "$v"
+}
+lm=$(col lhead_m 1) lq=$(col lhead_q 1) l1m=$(col lhead1_m 1) l1q=$(col lhead1_q 1)
+ls0=$(col lseed0_m 1) ls1=$(col lseed1_m 1) ls2=$(col lseed2_m 1)
+lq0=$(col lseed0_q 1) lq1=$(col lseed1_q 1)
+r_lhead=$(ratio "$lm" "$lq") r_lseed=$(ratio "$ls2" "$ls1")
+echo
+printf '%-44s %12s %12s %7s\n' "mqblk-nbd-load client, 4k randread QD64, IOPS" mqblkd qsd ratio
+printf '%-44s %12s %12s %7s  (target >= 1.5)\n' "1 connection, main loop" "$lm" "$(qsd_col lhead_q)" "$r_lhead"
+printf '%-44s %12s %12s\n' "  latency p50 / p99 (us)" "$(col lhead_m 2)/$(col lhead_m 3)" "$(col lhead_q 2)/$(col lhead_q 3)"
+printf '%-44s %12s %12s %7s  (qsd/mqblkd)\n' "  server CPU us per request" "$(col lhead_m 5)" "$(col lhead_q 5)" "$(ratio "$(col lhead_q 5)" "$(col lhead_m 5)")"
+printf '%-44s %12s %12s\n' "  client CPU us per request" "$(col lhead_m 6)" "$(col lhead_q 6)"
+printf '%-44s %12s %12s %7s\n' "1 connection, one IOThread" "$l1m" "$(qsd_col lhead1_q)" "$(ratio "$l1m" "$l1q")"
+printf '%-44s %12s %12s\n' "  latency p50 / p99 (us)" "$(col lhead1_m 2)/$(col lhead1_m 3)" "$(col lhead1_q 2)/$(col lhead1_q 3)"
+echo
+printf '%-44s %12s %12s\n' "2 connections (seed table), IOPS" mqblkd qsd
+printf '%-44s %12s %12s\n' "  no IOThread (main loop)" "$ls0" "$(qsd_col lseed0_q)"
+printf '%-44s %12s %12s\n' "  one IOThread" "$ls1" "$(qsd_col lseed1_q)"
+printf '%-44s %12s %12s   per-conn/one = %s (target >= 1.6)\n' "  one IOThread per connection" "$ls2" "n/a" "$r_lseed"
+printf '%-44s %12s %12s\n' "  latency p50 / p99 (us), per connection" "$(col lseed2_m 2)/$(col lseed2_m 3)" ""
+printf '%-44s %12s %12s\n' "  server CPU us per request: none/one/per-conn" "$(col lseed0_m 5)/$(col lseed1_m 5)/$(col lseed2_m 5)" "$(col lseed0_q 5)/$(col lseed1_q 5)"
+printf '%-44s %12s %12s\n' "  client CPU us per request: none/one/per-conn" "$(col lseed0_m 6)/$(col lseed1_m 6)/$(col lseed2_m 6)" "$(col lseed0_q 6)/$(col lseed1_q 6)"
+if ls "$tmp"/*.aborts >/dev/null 2>&1; then
+    echo "  * qemu-storage-daemon with an IOThread aborted when the client disconnected"
+    echo "    (blockdev-nbd.c:62), after its figures were taken; 'aborts': before."
+    echo "    qsd 7.2 has one IOThread per export: no per-connection row."
+fi
+
 if [ "$syscalls" = 1 ] && command -v strace >/dev/null; then
     echo
-    for side in mqblkd qsd; do
+    for run in mqblkd:fio qsd:fio mqblkd:light qsd:light; do
+        side=${run%:*} client=${run#*:}
         if [ "$side" = qsd ] && [ -z "$qsd" ]; then continue; fi
         start "$side" 0
         strace -f -c -o "$tmp/strace.$side" -p "$pid" 2>/dev/null & st=$!
         sleep 0.5       # let strace attach to every thread
-        # no ramp time: every request fio counts is one strace saw
-        set -- $(fio_run 1 "$tmp/strace.$side.json" 0)
+        # no ramp time: every request the client counts is one strace saw
+        if [ "$client" = fio ]; then
+            set -- $(fio_run 1 "$tmp/strace.$side.json" 0)
+        else
+            set -- $(load_run 1 "$tmp/strace.$side.json" 0)
+        fi
         ios=$4
         kill -INT $st
         wait $st || true
         stop
         calls=$(awk '$NF == "total" { print $4 }' "$tmp/strace.$side")
         per=$(awk -v c="$calls" -v n="$ios" 'BEGIN { printf "%.3f", c / n }')
-        printf '%-44s %12s\n' "server syscalls per request ($side)" "$per"
-        eval "sys_$side=$per"
+        printf '%-44s %12s\n' "server syscalls per request ($side, $client)" "$per"
+        eval "sys_${client}_$side=$per"
         top=$(sort -k4 -n -r "$tmp/strace.$side" | awk 'NF >= 5 && $4 ~ /^[0-9]+$/ && $NF != "total" { printf "%s=%s ", $NF, $4 }' | head -c 200)
         echo "    largest: $top"
     done
@@ -205,6 +312,18 @@ echo "bench.nbd name=seed-per-connection mqblkd=$s2 peer=mqblkd-one-iothread pee
 echo "bench.nbd name=seed-main-loop mqblkd=$s0 peer=qemu-storage-daemon peer_value=$q0 ratio=$(ratio "$s0" "$q0") target=- ok=n/a"
 echo "bench.nbd name=one-iothread-1conn mqblkd=$h1 peer=qemu-storage-daemon-main-loop peer_value=$hq ratio=$(ratio "$h1" "$hq") target=- ok=n/a"
 echo "bench.nbd name=server-cpu-per-request mqblkd=$cm peer=qemu-storage-daemon peer_value=$cq ratio=$r_cpu target=- ok=n/a"
-if [ -n "${sys_mqblkd:-}" ]; then
-    echo "bench.nbd name=server-syscalls-per-request mqblkd=$sys_mqblkd peer=qemu-storage-daemon peer_value=${sys_qsd:-missing} ratio=- target=- ok=n/a"
+echo "bench.nbd name=fio-cpu-per-request mqblkd=$fm peer=qemu-storage-daemon peer_value=$fq ratio=- target=- ok=n/a"
+echo "bench.nbd name=fio-client-ceiling mqblkd=$ceil_m peer=qemu-storage-daemon peer_value=$hq ratio=$r_reach target=1.5 ok=$(okay "$r_reach" 1.5)"
+if [ -n "${sys_fio_mqblkd:-}" ]; then
+    echo "bench.nbd name=server-syscalls-per-request mqblkd=$sys_fio_mqblkd peer=qemu-storage-daemon peer_value=${sys_fio_qsd:-missing} ratio=- target=- ok=n/a"
+fi
+echo "bench.nbd name=light-headline mqblkd=$lm peer=qemu-storage-daemon peer_value=$lq ratio=$r_lhead target=1.5 ok=$(okay "$r_lhead" 1.5)"
+echo "bench.nbd name=light-seed-per-connection mqblkd=$ls2 peer=mqblkd-one-iothread peer_value=$ls1 ratio=$r_lseed target=1.6 ok=$(okay "$r_lseed" 1.6)"
+echo "bench.nbd name=light-seed-main-loop mqblkd=$ls0 peer=qemu-storage-daemon peer_value=$lq0 ratio=$(ratio "$ls0" "$lq0") target=- ok=n/a"
+echo "bench.nbd name=light-seed-one-iothread mqblkd=$ls1 peer=qemu-storage-daemon-one-iothread peer_value=$lq1 ratio=$(ratio "$ls1" "$lq1") target=- ok=n/a"
+echo "bench.nbd name=light-one-iothread-1conn mqblkd=$l1m peer=qemu-storage-daemon-one-iothread peer_value=$l1q ratio=$(ratio "$l1m" "$l1q") target=- ok=n/a"
+echo "bench.nbd name=light-server-cpu-per-request mqblkd=$(col lhead_m 5) peer=qemu-storage-daemon peer_value=$(col lhead_q 5) ratio=$(ratio "$(col lhead_q 5)" "$(col lhead_m 5)") target=- ok=n/a"
+echo "bench.nbd name=light-client-cpu-per-request mqblkd=$(col lhead_m 6) peer=qemu-storage-daemon peer_value=$(col lhead_q 6) ratio=- target=- ok=n/a"
+if [ -n "${sys_light_mqblkd:-}" ]; then
+    echo "bench.nbd name=light-server-syscalls-per-request mqblkd=$sys_light_mqblkd peer=qemu-storage-daemon peer_value=${sys_light_qsd:-missing} ratio=- target=- ok=n/a"
 fi

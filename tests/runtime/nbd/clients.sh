@@ -22,12 +22,22 @@
 #   sigterm     SIGTERM during a write load: exit 0, the daemon calls
 #               fdatasync after the signal (strace), and every write that
 #               was acknowledged before (flushed or not) is in the file
+#   load        mqblk-nbd-load against a null export over a Unix socket
+#               (2 connections, JSON) and over TCP (sequential, 1m, text):
+#               requests completed, no errors, sane figures (the
+#               daemon's CPU too, --server-pid)
+#   loaderr     mqblk-nbd-load's failures: unknown export, no server, bad
+#               options, error replies and a bogus cookie (from
+#               fake-nbd-server.py), the daemon killed mid-run (exit 1 and
+#               a message within seconds, not a hang)
 # A missing client program is a failure (ci/install-deps.sh installs them).
 set -eu
 
 case=$1 mqblkd=$2
 case $mqblkd in /*) ;; *) mqblkd=$(pwd)/$mqblkd ;; esac
 mqblkctl=$(dirname "$mqblkd")/mqblkctl
+nbdload=$(dirname "$mqblkd")/mqblk-nbd-load
+here=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d /tmp/mqblkd-clients.XXXXXX)
 sock=$tmp/nbd.sock
 uri="nbd+unix:///disk?socket=$sock"
@@ -398,8 +408,104 @@ control)
     "$mqblkctl" "$tmp/ctl.sock" query-nodes >/dev/null 2>&1 || rc=$?
     [ "$rc" = 2 ] || fail "mqblkctl without a daemon: exit $rc, want 2"
     ;;
+load)
+    need jq "$nbdload"
+    port=$((20000 + $$ % 20000))
+    start_daemon --blockdev driver=null,node-name=n0,size=64M,read-zeroes=on \
+        --export "nbd,node=n0,name=disk,unix=$sock,iothreads=2" \
+        --export "nbd,node=n0,name=tdisk,addr=127.0.0.1:$port"
+    "$nbdload" --unix "$sock" --export disk --connections 2 --iodepth 16 \
+        --runtime 1 --ramp 0.2 --server-pid "$pid" --json >"$tmp/load.json" 2>"$tmp/load.err" ||
+        fail "mqblk-nbd-load: $(cat "$tmp/load.err" "$tmp/load.json")"
+    jq -e '.connections == 2 and .iodepth == 16 and .bs == 4096 and
+        .rw == "randread" and .export_size == 67108864 and .errors == 0 and
+        .ios > 1000 and .iops > 1000 and .runtime_s > 0.9 and .runtime_s < 1.5 and
+        (.ios / .runtime_s / .iops - 1 | fabs) < 0.001 and
+        (.mib_s - .iops * 4096 / 1048576 | fabs) < 0.1 and
+        .lat_p50_us > 0 and .lat_p99_us >= .lat_p50_us and
+        .lat_max_us >= .lat_p99_us and .cpu_s > 0 and
+        (.cpu_usr_s + .cpu_sys_s - .cpu_s | fabs) < 0.00001 and
+        (.cpu_s * 1e6 / .ios - .cpu_us_per_req | fabs) < 0.01 and
+        .server_cpu_s > 0 and .server_cpu_s < 2.5 and
+        (.server_cpu_s * 1e6 / .ios - .server_cpu_us_per_req | fabs) < 0.01' \
+        "$tmp/load.json" >/dev/null || fail "insane JSON: $(cat "$tmp/load.json")"
+    # TCP, sequential, larger requests than the server's 64 KiB receive
+    # buffer and the client's partial payloads, text report
+    "$nbdload" --tcp "127.0.0.1:$port" --export tdisk --rw read --bs 1m \
+        --iodepth 3 --runtime 0.5 --ramp 0 >"$tmp/load.txt" 2>&1 ||
+        fail "mqblk-nbd-load over TCP: $(cat "$tmp/load.txt")"
+    grep -q '^1 connection x iodepth 3, 1048576-byte read' "$tmp/load.txt" &&
+        grep -q 'errors 0$' "$tmp/load.txt" &&
+        grep -Eq 'IOPS [1-9][0-9]*' "$tmp/load.txt" ||
+        fail "text report: $(cat "$tmp/load.txt")"
+    "$nbdload" --help | grep -q 'simple replies' || fail "--help"
+    stop_daemon
+    ;;
+loaderr)
+    need "$nbdload"
+    # expect_load STATUS PATTERN ARGS...: exits STATUS, stderr matches
+    expect_load() {
+        want=$1 pattern=$2
+        shift 2
+        rc=0
+        "$nbdload" "$@" >"$tmp/out" 2>&1 || rc=$?
+        [ "$rc" = "$want" ] || fail "mqblk-nbd-load $*: exit $rc, want $want: $(cat "$tmp/out")"
+        grep -q -- "$pattern" "$tmp/out" || fail "mqblk-nbd-load $*: no '$pattern' in: $(cat "$tmp/out")"
+    }
+    expect_load 1 "cannot connect to $sock" --unix "$sock" --runtime 1
+    expect_load 2 "exactly one of --unix and --tcp" --runtime 1
+    expect_load 2 "bad value for --iodepth" --unix "$sock" --iodepth 0
+    expect_load 2 "bad value for --rw" --unix "$sock" --rw write
+    expect_load 2 "bad value for --bs" --unix "$sock" --bs 64m
+    # error replies (counted, reported, exit 1) and a reply for a cookie
+    # never sent, from a fake server: mqblkd gives neither to reads
+    need python3
+    for mode in eio badcookie; do
+        rm -f "$tmp/fake.sock"
+        python3 "$here/fake-nbd-server.py" $mode "$tmp/fake.sock" & fake=$!
+        i=0
+        while [ ! -S "$tmp/fake.sock" ]; do
+            i=$((i + 1))
+            [ $i -lt 500 ] || fail "fake server did not listen"
+            sleep 0.01
+        done
+        if [ $mode = eio ]; then
+            expect_load 1 "answered [1-9][0-9]* requests with an error" \
+                --unix "$tmp/fake.sock" --runtime 0.3 --ramp 0 --json
+            grep -q '"errors": [1-9]' "$tmp/out" || fail "eio: $(cat "$tmp/out")"
+        else
+            expect_load 1 "connection 0: reply for cookie 1099511627776, which is not in flight" \
+                --unix "$tmp/fake.sock" --runtime 0.3 --ramp 0
+        fi
+        wait $fake || fail "fake server ($mode) failed"
+    done
+    start_daemon --blockdev driver=null,node-name=n0,size=1M \
+        --export "nbd,node=n0,name=disk,unix=$sock,iothreads=1"
+    expect_load 1 "export 'nope' not found (NBD_REP_ERR_UNKNOWN" \
+        --unix "$sock" --export nope --runtime 1
+    expect_load 1 "has 1048576 bytes, less than --bs 2097152" \
+        --unix "$sock" --export disk --bs 2m
+    expect_load 1 "cannot read the CPU time of process 2147483647" \
+        --unix "$sock" --export disk --runtime 0.2 --server-pid 2147483647
+    # the daemon killed mid-run: a message and exit 1 at once, no report
+    "$nbdload" --unix "$sock" --export disk --connections 2 --runtime 60 \
+        --json >"$tmp/out" 2>&1 & load=$!
+    sleep 1
+    kill -0 $load 2>/dev/null || fail "mqblk-nbd-load ended early: $(cat "$tmp/out")"
+    kill -9 "$pid"
+    wait "$pid" 2>/dev/null || true
+    pid=
+    start=$(date +%s)
+    rc=0
+    wait $load || rc=$?
+    [ $(($(date +%s) - start)) -le 5 ] || fail "mqblk-nbd-load took long to notice"
+    [ "$rc" = 1 ] || fail "server killed: exit $rc, want 1: $(cat "$tmp/out")"
+    grep -q 'connection [01]: .*closed the connection' "$tmp/out" ||
+        fail "server killed: $(cat "$tmp/out")"
+    ! grep -q '"iops"' "$tmp/out" || fail "a report after a failure: $(cat "$tmp/out")"
+    ;;
 *)
-    echo "usage: $0 tools|tcp|fio|concurrent|kill|cli|sigterm|graph|control MQBLKD" >&2
+    echo "usage: $0 tools|tcp|fio|concurrent|kill|cli|sigterm|graph|control|load|loaderr MQBLKD" >&2
     exit 2
     ;;
 esac
