@@ -459,10 +459,10 @@ loaderr)
     expect_load 2 "bad value for --bs" --unix "$sock" --bs 64m
     # error replies (counted, reported, exit 1) and a reply for a cookie
     # never sent, from a fake server: mqblkd gives neither to reads
-    need python3
+    need /usr/bin/python3
     for mode in eio badcookie; do
         rm -f "$tmp/fake.sock"
-        python3 "$here/fake-nbd-server.py" $mode "$tmp/fake.sock" & fake=$!
+        /usr/bin/python3 "$here/fake-nbd-server.py" $mode "$tmp/fake.sock" & fake=$!
         i=0
         while [ ! -S "$tmp/fake.sock" ]; do
             i=$((i + 1))

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """A misbehaving NBD server for client tests (clients.sh loaderr).
 
 usage: fake-nbd-server.py MODE SOCKET
