@@ -3,7 +3,7 @@
 #include <blkcheck/annotations.h>
 #include "corpus.h"
 
-int read_either(BlockDriverState *bs)   // expect: BC010
+int read_either(BlockDriverState *bs)   // expect: BC010 // expect-fixit: "coroutine_mixed_fn "
 {
     int in_co = qemu_in_coroutine();
 

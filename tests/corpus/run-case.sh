@@ -10,7 +10,10 @@
 # (file, line, rule) findings must equal the set of `// expect: BC00N ...`
 # markers in the case's .c/.h files; a finding on an `// expect-not:` line
 # of that rule is reported as a near miss that fired; a marker's quoted text
-# must appear in that finding's message.  A directory case
+# must appear in that finding's message.  Fix-its (BC010's) are checked
+# the same way: each `// expect-fixit: "TEXT"` marker is one fix-it that
+# inserts TEXT on its line, and the fix-its of the report, counted with
+# repeats, must be exactly the markers.  A directory case
 # with a blkcheck.json runs with that configuration (--config).
 # BLKCHECK_CORPUS_CACHE=DIR keeps each case's facts under DIR instead of
 # --no-cache (the analyzer mutation run: rule mutants need no new parse).
@@ -92,6 +95,19 @@ awk '
 ' NOTF="$tmp/expect-not" MSGF="$tmp/expect-msg" $files | sort -u > "$tmp/expect"
 touch "$tmp/expect-msg"
 touch "$tmp/expect-not"
+# Fix-its: FILE:LINE<TAB>TEXT, one per marker (repeats count).
+# shellcheck disable=SC2086
+awk '
+    {
+        line = $0
+        while (match(line, /expect-fixit: *"[^"]*"/)) {
+            m = substr(line, RSTART, RLENGTH)
+            line = substr(line, RSTART + RLENGTH)
+            q = index(m, "\"")
+            print FILENAME ":" FNR "\t" substr(m, q + 1, length(m) - q - 1)
+        }
+    }
+' $files | sort > "$tmp/expect-fixit"
 
 # Run blkcheck from the temp dir: no .blkcheck.json above it, so files
 # outside it are reported with absolute paths.
@@ -108,6 +124,8 @@ jq -r '.findings[] | "\(.file):\(.line):\(.rule)"' "$tmp/report.json" | sort -u 
     || { echo "FAIL: unreadable report"; exit 1; }
 jq -r '.findings[] | "\(.file):\(.line):\(.rule)\t\(.message)"' "$tmp/report.json" \
     > "$tmp/found-msg" || { echo "FAIL: unreadable report"; exit 1; }
+jq -r '.findings[] | .fixits[] | "\(.file):\(.line)\t\(.insert)"' "$tmp/report.json" | sort \
+    > "$tmp/found-fixit" || { echo "FAIL: unreadable report"; exit 1; }
 
 status=0
 comm -23 "$tmp/expect" "$tmp/found" > "$tmp/missing"
@@ -130,6 +148,13 @@ while IFS="$tab" read -r key text; do
         status=1
     fi
 done < "$tmp/expect-msg"
+comm -23 "$tmp/expect-fixit" "$tmp/found-fixit" | while IFS= read -r m; do
+    echo "MISSING FIX-IT: $m"
+done
+comm -13 "$tmp/expect-fixit" "$tmp/found-fixit" | while IFS= read -r x; do
+    echo "EXTRA FIX-IT: $x"
+done
+cmp -s "$tmp/expect-fixit" "$tmp/found-fixit" || status=1
 # The plugin: the same findings of the one-TU rules, TU by TU.
 if [ -n "$plugin" ]; then
     tu_rules='BC00[123678]|BC010'
