@@ -18,3 +18,19 @@ void setup(BlockDriverState *bs)
     register_callback(co_cb, bs);               // expect-not: BC003
     register_plain_callback(plain_cb, bs);      // expect-not: BC003
 }
+
+/* (d) Handed to a callee the front end cannot name (a function pointer):
+ * whoever calls it may not be a coroutine. */
+typedef void DeferFunc(int (*cb)(BlockDriverState *bs), BlockDriverState *bs);
+
+void setup_deferred(BlockDriverState *bs, DeferFunc *defer)
+{
+    defer(co_cb, bs);                           // expect: BC003
+    defer(plain_cb, bs);                        // expect-not: BC003
+}
+
+int coroutine_fn co_setup_deferred(BlockDriverState *bs, DeferFunc *defer)
+{
+    defer(co_cb, bs);                           // expect-not: BC003
+    return 0;
+}

@@ -30,3 +30,12 @@ static const BlockDriver bdrv_null2 = {
 };
 
 const BlockDriver *drivers[] = { &bdrv_null, &bdrv_null2 };
+
+/* A driver filled in at start-up: a choice stores both of its functions. */
+static BlockDriver bdrv_null3 = { .format_name = "null3" };
+
+void bdrv_null3_init(int sync_flush)
+{
+    bdrv_null3.bdrv_co_flush = sync_flush ? null_flush : null_co_flush_mixed;   // expect: BC003
+    bdrv_null3.bdrv_co_preadv = sync_flush ? null_co_preadv : NULL;              // expect-not: BC003
+}
