@@ -4,7 +4,7 @@
 
 void coroutine_fn co_poll_once(BlockDriverState *bs)
 {
-    aio_poll(bs->ctx, 1);                       // expect: BC004
+    aio_poll(bs->ctx, 1);                       // expect: BC004 "polls (aio_poll)"
 }
 
 static void wait_idle(BlockDriverState *bs)
@@ -20,7 +20,7 @@ static void drain_node(BlockDriverState *bs)
 void coroutine_fn co_drain(BlockDriverState *bs)
 {
     bs->in_flight++;
-    drain_node(bs);                             // expect: BC004
+    drain_node(bs);                             // expect: BC004 "AIO_WAIT_WHILE in 'wait_idle' through 2 non-coroutine calls"
 }
 
 /* Near miss: plain code may poll. */

@@ -25,5 +25,5 @@ static void flush_everything(void)
 
 void coroutine_fn co_flush_everything(void)
 {
-    flush_everything();                         // expect: BC004
+    flush_everything();                         // expect: BC004 "bdrv_drain_all in 'flush_everything'"
 }
