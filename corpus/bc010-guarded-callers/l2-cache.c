@@ -1,7 +1,7 @@
 #include <blkcheck/annotations.h>
 #include "l2-cache.h"
 
-/* Callers: l2_co_lookup (coroutine_fn) and l2_lookup_any under the check. */
+/* A caller under the in-coroutine check counts as a coroutine caller. */
 int l2_load(BlockDriverState *bs, long l2_offset)       // expect: BC010 "mark it coroutine_fn" // expect-fixit: "coroutine_fn " // plugin-missing: BC010 its callers are in l2-lookup.c
 {
     return bdrv_co_pread(bs, l2_offset, 512);           // expect: BC001

@@ -1,5 +1,3 @@
-/* BC010: a caller whose call sits under the in-coroutine check counts as a
- * coroutine caller; the fix-it reaches every declaration. */
 #ifndef L2_CACHE_H
 #define L2_CACHE_H
 #include "corpus.h"
