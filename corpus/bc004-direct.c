@@ -9,12 +9,12 @@ void coroutine_fn co_poll_once(BlockDriverState *bs)
 
 static void wait_idle(BlockDriverState *bs)
 {
-    AIO_WAIT_WHILE(bs->ctx, bs->in_flight > 0); // expect-not: BC004
+    AIO_WAIT_WHILE(bs->ctx, bs->in_flight > 0); // expect-not: BC004 // expect-hop: BC004 "poll: 'wait_idle' polls (AIO_WAIT_WHILE)"
 }
 
 static void drain_node(BlockDriverState *bs)
 {
-    wait_idle(bs);
+    wait_idle(bs);                                  // expect-hop: BC004 "call: 'drain_node' calls 'wait_idle'"
 }
 
 void coroutine_fn co_drain(BlockDriverState *bs)

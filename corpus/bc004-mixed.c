@@ -20,7 +20,7 @@ int coroutine_fn co_user(BlockDriverState *bs)
 /* ... but a polling_fn callee is a polling point. */
 static void flush_everything(void)
 {
-    bdrv_drain_all();
+    bdrv_drain_all();                             // expect-hop: BC004 "call: 'flush_everything' calls 'bdrv_drain_all'"
 }
 
 void coroutine_fn co_flush_everything(void)

@@ -13,7 +13,10 @@
 # must appear in that finding's message.  Fix-its (BC010's) are checked
 # the same way: each `// expect-fixit: "TEXT"` marker is one fix-it that
 # inserts TEXT on its line, and the fix-its of the report, counted with
-# repeats, must be exactly the markers.  A directory case
+# repeats, must be exactly the markers.  A path's steps are checked by
+# `// expect-hop: BC00N "TEXT"`: some BC00N finding's path has a step on
+# that line whose "KIND: NOTE" (call, points_to, poll: the report's
+# wording) contains TEXT.  A directory case
 # with a blkcheck.json runs with that configuration (--config).
 # BLKCHECK_CORPUS_CACHE=DIR keeps each case's facts under DIR instead of
 # --no-cache (the analyzer mutation run: rule mutants need no new parse).
@@ -108,6 +111,21 @@ awk '
         }
     }
 ' $files | sort > "$tmp/expect-fixit"
+# Path steps: FILE:LINE:RULE<TAB>TEXT.
+# shellcheck disable=SC2086
+awk '
+    {
+        line = $0
+        while (match(line, /expect-hop: *BC[0-9][0-9][0-9] +"[^"]*"/)) {
+            m = substr(line, RSTART, RLENGTH)
+            line = substr(line, RSTART + RLENGTH)
+            match(m, /BC[0-9][0-9][0-9]/)
+            rule = substr(m, RSTART, RLENGTH)
+            q = index(m, "\"")
+            print FILENAME ":" FNR ":" rule "\t" substr(m, q + 1, length(m) - q - 1)
+        }
+    }
+' $files > "$tmp/expect-hop"
 
 # Run blkcheck from the temp dir: no .blkcheck.json above it, so files
 # outside it are reported with absolute paths.
@@ -126,6 +144,8 @@ jq -r '.findings[] | "\(.file):\(.line):\(.rule)\t\(.message)"' "$tmp/report.jso
     > "$tmp/found-msg" || { echo "FAIL: unreadable report"; exit 1; }
 jq -r '.findings[] | .fixits[] | "\(.file):\(.line)\t\(.insert)"' "$tmp/report.json" | sort \
     > "$tmp/found-fixit" || { echo "FAIL: unreadable report"; exit 1; }
+jq -r '.findings[] | .rule as $r | .path[] | "\(.file):\(.line):\($r)\t\(.kind): \(.message)"' \
+    "$tmp/report.json" > "$tmp/found-hop" || { echo "FAIL: unreadable report"; exit 1; }
 
 status=0
 comm -23 "$tmp/expect" "$tmp/found" > "$tmp/missing"
@@ -155,6 +175,12 @@ comm -13 "$tmp/expect-fixit" "$tmp/found-fixit" | while IFS= read -r x; do
     echo "EXTRA FIX-IT: $x"
 done
 cmp -s "$tmp/expect-fixit" "$tmp/found-fixit" || status=1
+while IFS="$tab" read -r key text; do
+    if ! grep -F "$key$tab" "$tmp/found-hop" | cut -f2- | grep -qF -- "$text"; then
+        echo "MISSING HOP: $key: no $(echo "$key" | sed 's/.*://') path step there says \"$text\""
+        status=1
+    fi
+done < "$tmp/expect-hop"
 # The plugin: the same findings of the one-TU rules, TU by TU.
 if [ -n "$plugin" ]; then
     tu_rules='BC00[123678]|BC010'
