@@ -236,14 +236,12 @@ BcFlowOp bc_tsa_asserts(BcTu *t, CXCursor fn)
     }
     /* Once per callee and TU: its attributes do not change between calls. */
     usr = bc_cursor_usr(t, fn);
-    memo = t->asserts ? bc_strmap_get(t->asserts, usr) : -1;
+    memo = bc_strmap_get(t->asserts, usr);
     if (memo >= 0) {
         return (BcFlowOp)memo;
     }
     clang_visitChildren(fn, assert_visit, &ac);
-    if (t->asserts) {
-        bc_strmap_put(t->asserts, usr, (long)ac.op);
-    }
+    bc_strmap_put(t->asserts, usr, (long)ac.op);
     return ac.op;
 }
 
