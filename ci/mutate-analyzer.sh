@@ -133,7 +133,8 @@ push_re = re.compile(r"^[ \t]+(?:\(void\))?[A-Za-z_][A-Za-z0-9_]*(?:push|add|app
 RESOURCE_CALLS = re.compile(r"\b(getcwd|pthread_[a-z_]+|malloc|calloc|realloc|"
                             r"strdup|strndup|fopen|fdopen|opendir|mkdtemp|mkstemp)\s*\(")
 
-# The reviewed equivalent mutants: "FILE | OPERATOR | ORIGINAL LINE | REASON".
+# The reviewed equivalent mutants: "FILE | OPERATOR[#N] | ORIGINAL LINE | REASON"
+# (#N: only the Nth mutant of that operator on the line, counted from 1).
 equivalent = {}
 if os.path.exists(eqfile):
     for n, raw in enumerate(open(eqfile), 1):
@@ -161,6 +162,7 @@ def conditions(text, mask):
         out.append((m.start(), j + 1, text[m.end():j]))
     return out
 
+eq_lines = {}
 mid = 0
 for path in files:
     text = open(path).read()
@@ -174,12 +176,17 @@ for path in files:
         bol = text.rfind("\n", 0, off) + 1
         eol = text.find("\n", off)
         code = text[bol:eol if eol >= 0 else len(text)].strip()
+        # OPERATOR#N: the Nth mutant of OPERATOR on its line.
+        nth = sum(1 for k in range(bol, off) if text.startswith(old, k) and mask[k]) + 1
         cls = "run"
         if any(s <= off < e and RESOURCE_CALLS.search(c) for s, e, c in conds):
             cls = "resource"
-        elif (rel, op, code) in equivalent:
-            equivalent[(rel, op, code)] += 1
-            cls = "listed"
+        else:
+            for key in ((rel, op, code), (rel, "%s#%d" % (op, nth), code)):
+                if key in equivalent:
+                    equivalent[key] += 1
+                    eq_lines.setdefault(key, set()).add(line)
+                    cls = "listed"
         print("%d\t%s\t%d\t%s\t%s\t%s\t%d\t%s" % (mid, rel, off, old, new, op, line, cls))
     for op, old, new in swaps:
         for m in re.finditer(re.escape(old), text):
@@ -193,6 +200,10 @@ for path in files:
         if mask[m.start() + len(m.group(0)) - len(m.group(0).lstrip())]:
             stmt = m.group(0)
             emit(m.start(), stmt, re.match(r"^[ \t]*", stmt).group(0) + ";", "drop-push")
+for key, lines in eq_lines.items():
+    if len(lines) > 1:
+        sys.exit("mutate-analyzer.sh: ci/mutate-equivalent.txt: %s | %s | %s matches lines %s: "
+                 "make the entry's line unique" % (key + (sorted(lines),)))
 with open(stalefile, "w") as out:
     for (rel, op, code), hits in sorted(equivalent.items()):
         if not hits and (scope == "all" or rel.startswith("analyzers/pipeline/") == (scope == "pipeline")):
