@@ -11,7 +11,7 @@ int coroutine_fn wait_all(BlockDriverState *bs)                 // expect: BC008
     return 0;
 }
 
-int GRAPH_WRLOCK first_child(BlockDriverState *bs)              // expect: BC008
+int GRAPH_WRLOCK first_child(BlockDriverState *bs)              // expect: BC008 "is defined with GRAPH_WRLOCK but declared with GRAPH_RDLOCK elsewhere"
 {
     return 0;
 }

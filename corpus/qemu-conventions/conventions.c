@@ -8,7 +8,7 @@ int bdrv_node_count(BlockDriverState *bs)       // expect-not: BC008
 }
 
 /* coroutine_fn must still be repeated. */
-int GRAPH_RDLOCK bdrv_co_node_size(BlockDriverState *bs)   // expect: BC008
+int GRAPH_RDLOCK bdrv_co_node_size(BlockDriverState *bs)   // expect: BC008 "is defined with no annotation but declared with coroutine_fn elsewhere"
 {
     return bs->in_flight;
 }
@@ -30,7 +30,7 @@ const BlockDriver weak_driver = {
 };
 
 const BlockDriver strong_driver = {
-    .bdrv_probe_children = exclusive_probe,     // expect: BC008
+    .bdrv_probe_children = exclusive_probe,     // expect: BC008 "'exclusive_probe' is GRAPH_WRLOCK but GRAPH_RDLOCK_PTR pointer 'BlockDriver::bdrv_probe_children' holds only the reader lock"
 };
 
 /* blk_unref of a BlockBackend created here does not reach the polling
