@@ -8,7 +8,7 @@ int coroutine_fn co_with(BlockDriverState *bs)
     WITH_GRAPH_RDLOCK_GUARD() {
         n = bdrv_child_count(bs);               // expect-not: BC007
     }
-    return n + bdrv_child_count(bs);            // expect: BC007
+    return n + bdrv_child_count(bs);            // expect: BC007 "GRAPH_RDLOCK function 'bdrv_child_count' requires the graph reader lock, not held in 'co_with'"
 }
 
 int coroutine_fn co_block(BlockDriverState *bs)

@@ -231,7 +231,7 @@ fi
 
 if [ "$status" -ne 0 ]; then
     echo "--- blkcheck report (text)"
-    (cd "$tmp" && "$bc" check -p "$tmp" --no-cache --no-progress 2>&1)
+    (cd "$tmp" && "$bc" check -p "$tmp" --no-cache --no-progress ${config:+--config "$config"} 2>&1)
     echo "FAIL: $(basename "$case")"
 else
     echo "PASS: $(basename "$case") ($(wc -l < "$tmp/expect") expected, $(wc -l < "$tmp/expect-not") near misses)"
