@@ -32,9 +32,10 @@ typedef enum Suggest { NONE, MIXED, COROUTINE } Suggest;
 
 static bool has_marker(const BcNode *n)
 {
+    /* A coroutine_fn or no_coroutine_fn label that is not "coroutine" or
+     * "no coroutine" comes with a mixed one: bc_is_mixed() holds. */
     return bc_is_coroutine(n) || bc_is_mixed(n) || bc_is_no_coroutine(n) ||
-           (n->labels & (BC_LBIT(BC_L_POLLING_FN) | BC_LBIT(BC_L_COROUTINE_FN) |
-                         BC_LBIT(BC_L_NO_COROUTINE_FN)));
+           bc_node_has(n, BC_L_POLLING_FN);
 }
 
 static bool only_coroutine_callers(const BcGraph *g, BcNodeId id)
@@ -57,7 +58,9 @@ static Suggest suggestion(const BcGraph *g, BcNodeId id, const uint8_t *escapes)
     const BcNode *n = bc_graph_node(g, id);
     unsigned co_calls = 0, guarded = 0;
 
-    if (!bc_is_function(n) || !n->is_defined || has_marker(n)) {
+    /* Slots and functions without a body here or elsewhere have no call
+     * edges out: no co_calls below. */
+    if (has_marker(n)) {
         return NONE;
     }
     for (uint32_t i = 0; i < n->n_out; i++) {
