@@ -29,3 +29,36 @@ int coroutine_fn co_explicit(BlockDriverState *bs)
     bdrv_graph_co_rdunlock();
     return n;
 }
+
+/* A retry inside the guard's block keeps the lock. */
+int coroutine_fn co_retry_in_guard(BlockDriverState *bs, int tries)
+{
+    int n;
+
+    {
+        GRAPH_RDLOCK_GUARD();
+    retry:
+        n = bdrv_child_count(bs);               // expect-not: BC007
+        if (n < 0 && --tries > 0) {
+            goto retry;
+        }
+    }
+    return n;
+}
+
+/* A goto out of the guard's block ends the guard like falling off it. */
+int coroutine_fn co_first_children(BlockDriverState *bs)
+{
+    int n;
+
+    {
+        GRAPH_RDLOCK_GUARD();
+        n = bdrv_child_count(bs);               // expect-not: BC007
+        if (n > 0) {
+            goto found;
+        }
+        return -1;
+    }
+found:
+    return n + bdrv_child_count(bs);            // expect: BC007
+}

@@ -156,12 +156,13 @@ static void apply_macro(BcBody *b, const BcMacroExp *e)
     }
 }
 
-/* Consume expansions before @offset (or at it, when @at is set). */
+/* Consume expansions before @offset (or at it, when @at is set); @offset
+ * is at most the body's end. */
 static void consume_macros(BcBody *b, unsigned offset, bool at)
 {
     while (b->mf && b->next_exp < b->mf->exps.n) {
         const BcMacroExp *e = &b->mf->exps.v[b->next_exp];
-        if (e->start > b->end || e->start > offset || (e->start == offset && !at)) {
+        if (e->start > offset || (e->start == offset && !at)) {
             break;
         }
         apply_macro(b, e);
