@@ -49,6 +49,14 @@ void GRAPH_RDLOCK probe_fresh(BlockDriverState *bs)
     blk_unref(blk);                             // expect-not: BC005
 }
 
+void GRAPH_RDLOCK probe_fresh_assigned(BlockDriverState *bs)
+{
+    BlockBackend *blk;
+
+    blk = blk_new(bs->ctx);
+    blk_unref(blk);                             // expect-not: BC005
+}
+
 void GRAPH_RDLOCK probe_named(BlockDriverState *bs)
 {
     BlockBackend *blk = blk_by_name("drive0");
