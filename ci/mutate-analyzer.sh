@@ -169,25 +169,9 @@ for path in files:
     mask = code_mask(text)
     rel = os.path.relpath(path, root)
     conds = conditions(text, mask)
+    found = []
     def emit(off, old, new, op):
-        global mid
-        mid += 1
-        line = text.count("\n", 0, off) + 1
-        bol = text.rfind("\n", 0, off) + 1
-        eol = text.find("\n", off)
-        code = text[bol:eol if eol >= 0 else len(text)].strip()
-        # OPERATOR#N: the Nth mutant of OPERATOR on its line.
-        nth = sum(1 for k in range(bol, off) if text.startswith(old, k) and mask[k]) + 1
-        cls = "run"
-        if any(s <= off < e and RESOURCE_CALLS.search(c) for s, e, c in conds):
-            cls = "resource"
-        else:
-            for key in ((rel, op, code), (rel, "%s#%d" % (op, nth), code)):
-                if key in equivalent:
-                    equivalent[key] += 1
-                    eq_lines.setdefault(key, set()).add(line)
-                    cls = "listed"
-        print("%d\t%s\t%d\t%s\t%s\t%s\t%d\t%s" % (mid, rel, off, old, new, op, line, cls))
+        found.append((off, old, new, op))
     for op, old, new in swaps:
         for m in re.finditer(re.escape(old), text):
             if all(mask[m.start():m.end()]):
@@ -200,6 +184,24 @@ for path in files:
         if mask[m.start() + len(m.group(0)) - len(m.group(0).lstrip())]:
             stmt = m.group(0)
             emit(m.start(), stmt, re.match(r"^[ \t]*", stmt).group(0) + ";", "drop-push")
+    for off, old, new, op in found:
+        mid += 1
+        line = text.count("\n", 0, off) + 1
+        bol = text.rfind("\n", 0, off) + 1
+        eol = text.find("\n", off)
+        code = text[bol:eol if eol >= 0 else len(text)].strip()
+        # OPERATOR#N: the Nth mutant of OPERATOR on its line, left to right.
+        nth = sum(1 for o, _, _, p in found if p == op and bol <= o < off) + 1
+        cls = "run"
+        if any(s <= off < e and RESOURCE_CALLS.search(c) for s, e, c in conds):
+            cls = "resource"
+        else:
+            for key in ((rel, op, code), (rel, "%s#%d" % (op, nth), code)):
+                if key in equivalent:
+                    equivalent[key] += 1
+                    eq_lines.setdefault(key, set()).add(line)
+                    cls = "listed"
+        print("%d\t%s\t%d\t%s\t%s\t%s\t%d\t%s" % (mid, rel, off, old, new, op, line, cls))
 for key, lines in eq_lines.items():
     if len(lines) > 1:
         sys.exit("mutate-analyzer.sh: ci/mutate-equivalent.txt: %s | %s | %s matches lines %s: "
