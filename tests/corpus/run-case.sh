@@ -14,6 +14,9 @@
 # the same way: each `// expect-fixit: "TEXT"` marker is one fix-it that
 # inserts TEXT on its line, and the fix-its of the report, counted with
 # repeats, must be exactly the markers.  A path's steps are checked by
+# `// expect-error: "TEXT"` marks a compile error on its line: blkcheck must
+# exit 3 and report the TU's first error there (partial facts), and the
+# findings of what parsed are compared as usual.
 # `// expect-hop: BC00N "TEXT"`: some BC00N finding's path has a step on
 # that line whose "KIND: NOTE" (call, points_to, poll: the report's
 # wording) contains TEXT.  A directory case
@@ -111,6 +114,19 @@ awk '
         }
     }
 ' $files | sort > "$tmp/expect-fixit"
+# Compile errors: FILE:LINE<TAB>TEXT.
+# shellcheck disable=SC2086
+awk '
+    {
+        line = $0
+        while (match(line, /expect-error: *"[^"]*"/)) {
+            m = substr(line, RSTART, RLENGTH)
+            line = substr(line, RSTART + RLENGTH)
+            q = index(m, "\"")
+            print FILENAME ":" FNR "\t" substr(m, q + 1, length(m) - q - 1)
+        }
+    }
+' $files > "$tmp/expect-error"
 # Path steps: FILE:LINE:RULE<TAB>TEXT.
 # shellcheck disable=SC2086
 awk '
@@ -135,7 +151,17 @@ cache_opt=--no-cache
 (cd "$tmp" && "$bc" check -p "$tmp" $cache_opt --no-progress --format json \
     ${config:+--config "$config"} --output "$tmp/report.json") 2> "$tmp/stderr"
 rc=$?
-if [ "$rc" -ne 0 ] && [ "$rc" -ne 1 ]; then
+if [ -s "$tmp/expect-error" ]; then
+    # A TU with errors: exit 3, and each marked error reported at its line
+    # (the TU's findings are still compared below: partial facts).
+    if [ "$rc" -ne 3 ]; then
+        echo "FAIL: blkcheck exited $rc, not 3 (a TU has errors)"; cat "$tmp/stderr"; exit 1
+    fi
+    while IFS="$(printf '\t')" read -r key text; do
+        grep -F "blkcheck: error (partial facts): $key:" "$tmp/stderr" | grep -qF -- "$text" ||
+            { echo "MISSING ERROR: $key: \"$text\""; cat "$tmp/stderr"; exit 1; }
+    done < "$tmp/expect-error"
+elif [ "$rc" -ne 0 ] && [ "$rc" -ne 1 ]; then
     echo "FAIL: blkcheck exited $rc"; cat "$tmp/stderr"; exit 1
 fi
 jq -r '.findings[] | "\(.file):\(.line):\(.rule)"' "$tmp/report.json" | sort -u > "$tmp/found" \
@@ -203,6 +229,8 @@ if [ -n "$plugin" ]; then
     sort -u -o "$tmp/pl-extra" "$tmp/pl-extra"
     { comm -23 "$tmp/cli-tu" "$tmp/pl-missing"; cat "$tmp/pl-extra"; } | sort -u \
         > "$tmp/pl-expect"
+    # clang runs no plugin on a TU with errors: a case with one expects none.
+    [ -s "$tmp/expect-error" ] && : > "$tmp/pl-expect"
     : > "$tmp/pl-diags"
     for f in $srcs; do
         # shellcheck disable=SC2086
@@ -213,7 +241,8 @@ if [ -n "$plugin" ]; then
     done
     sed -n 's/^\(\/[^:]*\):\([0-9]*\):[0-9]*: \(warning\|error\|remark\): .*\[\(BC[0-9][0-9][0-9]\)\] \[.*-Wblkcheck-bc[0-9]*\]$/\1:\2:\4/p' \
         "$tmp/pl-diags" | sort -u > "$tmp/pl-found"
-    if grep -q 'error: ' "$tmp/pl-diags" && ! grep -q 'Wblkcheck' "$tmp/pl-diags"; then
+    if [ ! -s "$tmp/expect-error" ] && grep -q 'error: ' "$tmp/pl-diags" &&
+        ! grep -q 'Wblkcheck' "$tmp/pl-diags"; then
         echo "PLUGIN FAIL: the compile failed"; cat "$tmp/pl-diags"; status=1
     fi
     comm -23 "$tmp/pl-expect" "$tmp/pl-found" | while IFS= read -r m; do
