@@ -47,7 +47,7 @@
 # when a case fails: an expected finding missing at its line, a finding
 # where none is expected, a wrong message, blkcheck crashing or exiting
 # with an error, or a case running longer than MUTATE_CASE_TIMEOUT seconds
-# (default 120).  The first failing case and its first mismatch are printed.
+# (default 30).  The first failing case and its first mismatch are printed.
 #
 # --max N samples N of the mutants that run (default: all), --seed S fixes
 # the sample, --ids I,J,... runs those mutants only, --list prints the
@@ -284,7 +284,7 @@ run_corpus() {
         rc=$?
         [ $rc = 0 ] && exit 0
         echo $rc > "$out.rc"
-        exit 255' sh "$tmp" "$src" "$bc" {} "${MUTATE_CASE_TIMEOUT:-120}" 2>/dev/null
+        exit 255' sh "$tmp" "$src" "$bc" {} "${MUTATE_CASE_TIMEOUT:-30}" 2>/dev/null
     for c in $cases; do
         n=$(basename "$c")
         [ -f "$tmp/cases/$n.rc" ] || continue
