@@ -53,3 +53,12 @@ typedef struct {
 
 static const FlushOps null_flush_ops = { .co_flush = null_flush };             // expect: BC003 "stored in coroutine_fn pointer 'FlushOps::co_flush'"
 const FlushOps *flush_ops = &null_flush_ops;
+
+/* A completion that is one of two callback kinds: a union's slots count. */
+typedef union BlockCompletion {
+    int coroutine_fn (*co_done)(BlockDriverState *bs);
+    void (*bh_done)(void *opaque);
+} BlockCompletion;
+
+static const BlockCompletion flush_done = { .co_done = null_flush };           // expect: BC003 "stored in coroutine_fn pointer 'BlockCompletion::co_done'"
+const BlockCompletion *flush_donep = &flush_done;

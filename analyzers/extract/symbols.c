@@ -231,7 +231,7 @@ BcFlowOp bc_tsa_asserts(BcTu *t, CXCursor fn)
     const char *usr;
     long memo;
 
-    if (!t->cfg->graph_lock_capability || clang_Cursor_isNull(fn)) {
+    if (!t->cfg->graph_lock_capability) {
         return BC_FLOW_OBSERVE;
     }
     /* Once per callee and TU: its attributes do not change between calls. */
