@@ -273,8 +273,7 @@ static enum CXChildVisitResult label_visit(CXCursor c, CXCursor parent, CXClient
         clang_disposeString(s);
         macro_label(lc, c);
     } else if (k == CXCursor_UnexposedAttr && attr_is_own(lc, c)) {
-        tsa_collect(lc, c);
-        macro_label(lc, c);
+        tsa_collect(lc, c);     /* the macro's name only tells a slot's mode */
     }
     return CXChildVisit_Continue;
 }
