@@ -10,7 +10,8 @@
 # (file, line, rule) findings must equal the set of `// expect: BC00N ...`
 # markers in the case's .c/.h files; a finding on an `// expect-not:` line
 # of that rule is reported as a near miss that fired; a marker's quoted text
-# must appear in that finding's message.  Fix-its (BC010's) are checked
+# must appear in that finding's message (on an `// expect-not:` marker: no
+# finding of that rule there may say it).  Fix-its (BC010's) are checked
 # the same way: each `// expect-fixit: "TEXT"` marker is one fix-it that
 # inserts TEXT on its line, and the fix-its of the report, counted with
 # repeats, must be exactly the markers.  A path's steps are checked by
@@ -90,6 +91,8 @@ awk '
                 key = FILENAME ":" FNR ":" rule
                 if (neg) {
                     print key > NOTF
+                    q = index(item, "\"")
+                    if (q) print key "\t" substr(item, q + 1, length(item) - q - 1) > NOTMSGF
                 } else {
                     print key
                     q = index(item, "\"")
@@ -98,9 +101,9 @@ awk '
             }
         }
     }
-' NOTF="$tmp/expect-not" MSGF="$tmp/expect-msg" $files | sort -u > "$tmp/expect"
-touch "$tmp/expect-msg"
-touch "$tmp/expect-not"
+' NOTF="$tmp/expect-not" MSGF="$tmp/expect-msg" NOTMSGF="$tmp/expect-not-msg" $files |
+    sort -u > "$tmp/expect"
+touch "$tmp/expect-msg" "$tmp/expect-not" "$tmp/expect-not-msg"
 # Fix-its: FILE:LINE<TAB>TEXT, one per marker (repeats count).
 # shellcheck disable=SC2086
 awk '
@@ -194,6 +197,12 @@ while IFS="$tab" read -r key text; do
         status=1
     fi
 done < "$tmp/expect-msg"
+while IFS="$tab" read -r key text; do
+    if grep -F "$key$tab" "$tmp/found-msg" | cut -f2- | grep -qF -- "$text"; then
+        echo "EXTRA (near miss fired): $key: a finding there says \"$text\""
+        status=1
+    fi
+done < "$tmp/expect-not-msg"
 comm -23 "$tmp/expect-fixit" "$tmp/found-fixit" | while IFS= read -r m; do
     echo "MISSING FIX-IT: $m"
 done
