@@ -426,12 +426,10 @@ void bc_var_extract(BcTu *t, CXCursor var, const char *context_usr)
 {
     CXCursor init = var_init(var);
     bool fnptr = bc_type_is_fnptr_slot(clang_getCursorType(var));
-    const char *key = NULL;
+    /* Only a pointer or an array of pointers is a slot: an array of structs
+     * stores into the structs' fields. */
+    const char *key = fnptr ? bc_cursor_usr(t, var) : NULL;
 
-    if (fnptr || clang_getCursorType(var).kind == CXType_ConstantArray ||
-        clang_getCursorType(var).kind == CXType_IncompleteArray) {
-        key = bc_cursor_usr(t, var);
-    }
     if (fnptr) {
         slot_decl(t, var, key);
     }

@@ -60,3 +60,11 @@ void attach_under_rdlock(const BlockDriver *drv, BlockDriverState *bs)
     drv->bdrv_attach(bs);                               // expect: BC007 "GRAPH_WRLOCK_PTR pointer 'BlockDriver::bdrv_attach' requires the graph writer lock"
     bdrv_graph_rdunlock_main_loop();
 }
+
+/* The attribute written out, without a macro. */
+int __attribute__((requires_shared_capability(graph_lock))) bdrv_child_count_raw(BlockDriverState *bs);
+
+int count_raw(BlockDriverState *bs)
+{
+    return bdrv_child_count_raw(bs);                    // expect: BC007
+}
