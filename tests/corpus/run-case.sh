@@ -43,6 +43,7 @@ case "$plugin" in /*|'') ;; *) plugin=$(pwd)/$plugin ;; esac
 clang=$(command -v clang-14 || command -v clang || echo clang)
 tmp=$(mktemp -d /tmp/bc-corpus-XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
+trap 'exit 1' HUP INT TERM     # so that EXIT runs (a timeout ends us with TERM)
 command -v jq >/dev/null || { echo "jq not found"; exit 2; }
 
 case=$(cd "$(dirname "$case")" && pwd)/$(basename "$case")
