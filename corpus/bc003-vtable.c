@@ -62,3 +62,15 @@ typedef union BlockCompletion {
 
 static const BlockCompletion flush_done = { .co_done = null_flush };           // expect: BC003 "stored in coroutine_fn pointer 'BlockCompletion::co_done'"
 const BlockCompletion *flush_donep = &flush_done;
+
+/* A table of drivers, and a driver written positionally. */
+static const BlockDriver null_drivers[] = {
+    { .format_name = "null-a", .bdrv_co_flush = null_flush },                  // expect: BC003
+    { .format_name = "null-b", .bdrv_co_flush = null_co_flush_mixed },         // expect-not: BC003
+};
+const BlockDriver *null_driversp = null_drivers;
+
+static const BlockDriver bdrv_null_positional = {
+    "null-p", null_co_preadv, null_flush,                                       // expect: BC003
+};
+const BlockDriver *null_positionalp = &bdrv_null_positional;

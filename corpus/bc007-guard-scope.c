@@ -62,3 +62,15 @@ int coroutine_fn co_first_children(BlockDriverState *bs)
 found:
     return n + bdrv_child_count(bs);            // expect: BC007
 }
+
+/* A guard taken before a loop is the enclosing block's, not the loop's. */
+int coroutine_fn co_guard_then_loop(BlockDriverState *bs, int n)
+{
+    int c = 0;
+
+    GRAPH_RDLOCK_GUARD();
+    for (int i = 0; i < n; i++) {
+        c += bdrv_child_count(bs);              // expect-not: BC007
+    }
+    return c + bdrv_child_count(bs);            // expect-not: BC007
+}
