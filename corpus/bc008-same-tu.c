@@ -20,3 +20,13 @@ int coroutine_fn co_step(BlockDriverState *bs)                  // expect-not: B
 {
     return 0;
 }
+
+/* Defined elsewhere, declared twice here: the first declaration is the
+ * reference, the finding is there. */
+int coroutine_fn bdrv_co_pdiscard(BlockDriverState *bs, long off);      // expect: BC008 "is declared with coroutine_fn but declared with no annotation elsewhere"
+int bdrv_co_pdiscard(BlockDriverState *bs, long off);                   // expect-hop: BC008 "declaration: 'bdrv_co_pdiscard' declared here with no annotation"
+
+int coroutine_fn co_trim(BlockDriverState *bs)
+{
+    return bdrv_co_pdiscard(bs, 0);
+}
