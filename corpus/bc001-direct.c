@@ -4,7 +4,7 @@
 
 int read_sync(BlockDriverState *bs)
 {
-    return bdrv_co_pread(bs, 0, 512);           // expect: BC001
+    return bdrv_co_pread(bs, 0, 512);           // expect: BC001 "coroutine_fn 'bdrv_co_pread' called from non-coroutine function 'read_sync'"
 }
 
 /* Near miss: the caller is a coroutine_fn. */

@@ -5,7 +5,7 @@
 /* A mixed function may run outside a coroutine: unguarded call fires. */
 int coroutine_mixed_fn mixed_unguarded(BlockDriverState *bs)
 {
-    return bdrv_co_pread(bs, 0, 512);           // expect: BC001
+    return bdrv_co_pread(bs, 0, 512);           // expect: BC001 "called from coroutine_mixed_fn function 'mixed_unguarded'"
 }
 
 /* Near miss: the then-branch of if (qemu_in_coroutine()). */

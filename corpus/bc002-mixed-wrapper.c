@@ -19,3 +19,12 @@ int plain_length(BlockDriverState *bs)
 {
     return bdrv_getlength(bs);                  // expect-not: BC002
 }
+
+/* A hand-written mixed function that still says no_coroutine_fn: its
+ * coroutine twin is the one to call from a coroutine. */
+int coroutine_mixed_fn no_coroutine_fn bdrv_refresh_total_sectors(BlockDriverState *bs);
+
+int coroutine_fn co_refresh(BlockDriverState *bs)
+{
+    return bdrv_refresh_total_sectors(bs);      // expect: BC002 "calls mixed no_coroutine_fn"
+}

@@ -4,7 +4,7 @@
 
 void flush_from_bh(BlockDriverState *bs)
 {
-    bs->drv->bdrv_co_flush(bs);                 // expect: BC003
+    bs->drv->bdrv_co_flush(bs);                 // expect: BC003 "coroutine_fn pointer 'BlockDriver::bdrv_co_flush' called from non-coroutine function 'flush_from_bh'"
 }
 
 int coroutine_fn co_flush(BlockDriverState *bs)

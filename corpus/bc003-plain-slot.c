@@ -10,7 +10,7 @@ static void coroutine_fn co_close(BlockDriverState *bs)
 
 static const BlockDriver bdrv_yielding = {
     .format_name = "yielding",
-    .bdrv_close = co_close,                     // expect: BC003
+    .bdrv_close = co_close,                     // expect: BC003 "coroutine_fn 'co_close' is stored in plain pointer 'BlockDriver::bdrv_close', which non-coroutine code calls"
 };
 
 void close_bs(BlockDriverState *bs)

@@ -20,7 +20,7 @@ static int plain_impl(BlockDriverState *bs, long off, long n)
 
 static CoReadFn *const table[] = {
     co_impl,                                    // expect-not: BC003
-    plain_impl,                                 // expect: BC003
+    plain_impl,                                 // expect: BC003 "stored in coroutine_fn pointer 'table'"
 };
 static CoReadPtr ptr_table[] = { co_impl };     // expect-not: BC003
 
@@ -29,7 +29,7 @@ int plain_caller(BlockDriverState *bs)
     CoReadPtr cast = (CoReadPtr)plain_impl;     // expect: BC003
     int r = table[0](bs, 0, 1);                 // expect: BC003
 
-    r += ptr_table[0](bs, 0, 1);                // expect: BC003
+    r += ptr_table[0](bs, 0, 1);                // expect: BC003 "coroutine_fn pointer 'ptr_table' called"
     return r + ((CoReadPtr)plain_impl)(bs, 0, 1) + (cast != NULL);
 }
 

@@ -4,23 +4,23 @@
 
 void coroutine_fn co_poll_once(BlockDriverState *bs)
 {
-    aio_poll(bs->ctx, 1);                       // expect: BC004
+    aio_poll(bs->ctx, 1);                       // expect: BC004 "polls (aio_poll)"
 }
 
 static void wait_idle(BlockDriverState *bs)
 {
-    AIO_WAIT_WHILE(bs->ctx, bs->in_flight > 0); // expect-not: BC004
+    AIO_WAIT_WHILE(bs->ctx, bs->in_flight > 0); // expect-not: BC004 // expect-hop: BC004 "poll: 'wait_idle' polls (AIO_WAIT_WHILE)"
 }
 
 static void drain_node(BlockDriverState *bs)
 {
-    wait_idle(bs);
+    wait_idle(bs);                                  // expect-hop: BC004 "call: 'drain_node' calls 'wait_idle'"
 }
 
 void coroutine_fn co_drain(BlockDriverState *bs)
 {
     bs->in_flight++;
-    drain_node(bs);                             // expect: BC004
+    drain_node(bs);                             // expect: BC004 "AIO_WAIT_WHILE in 'wait_idle' through 2 non-coroutine calls"
 }
 
 /* Near miss: plain code may poll. */

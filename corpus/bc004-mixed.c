@@ -20,10 +20,10 @@ int coroutine_fn co_user(BlockDriverState *bs)
 /* ... but a polling_fn callee is a polling point. */
 static void flush_everything(void)
 {
-    bdrv_drain_all();
+    bdrv_drain_all();                             // expect-hop: BC004 "call: 'flush_everything' calls 'bdrv_drain_all'"
 }
 
 void coroutine_fn co_flush_everything(void)
 {
-    flush_everything();                         // expect: BC004
+    flush_everything();                         // expect: BC004 "bdrv_drain_all in 'flush_everything'"
 }

@@ -5,7 +5,7 @@
 void refresh_all(BlockDriverState *bs)
 {
     bdrv_graph_rdlock_main_loop();
-    aio_poll(bs->ctx, 1);                       // expect: BC005
+    aio_poll(bs->ctx, 1);                       // expect: BC005 "with the graph reader lock held here"
     bdrv_graph_rdunlock_main_loop();
     aio_poll(bs->ctx, 1);                       // expect-not: BC005
 }
@@ -18,7 +18,7 @@ static void wait_requests(BlockDriverState *bs)
 void drain_locked(BlockDriverState *bs)
 {
     bdrv_graph_rdlock_main_loop();
-    wait_requests(bs);                          // expect: BC005
+    wait_requests(bs);                          // expect: BC005 "reaches polling point AIO_WAIT_WHILE in 'wait_requests'"
     bdrv_graph_rdunlock_main_loop();
     wait_requests(bs);                          // expect-not: BC005
 }

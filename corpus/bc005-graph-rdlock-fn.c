@@ -4,7 +4,7 @@
 
 int GRAPH_RDLOCK count_after_drain(BlockDriverState *bs)
 {
-    AIO_WAIT_WHILE(bs->ctx, bs->in_flight > 0); // expect: BC005
+    AIO_WAIT_WHILE(bs->ctx, bs->in_flight > 0); // expect: BC005 "with the graph reader lock required by GRAPH_RDLOCK"
     return bs->in_flight;
 }
 

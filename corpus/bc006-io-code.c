@@ -5,7 +5,7 @@
 void io_attach(BlockDriverState *bs)
 {
     IO_CODE();
-    bdrv_graph_wrlock();                        // expect: BC006
+    bdrv_graph_wrlock();                        // expect: BC006 "graph writer lock taken in 'io_attach', in IO_CODE"
     bdrv_graph_wrunlock();
 }
 

@@ -14,7 +14,7 @@ void GRAPH_RDLOCK swap_child(BlockDriverState *bs, BlockDriverState *child)
 
 void GRAPH_RDLOCK swap_child_locked(BlockDriverState *bs, BlockDriverState *child)
 {
-    bdrv_graph_wrlock();                        // expect: BC006
+    bdrv_graph_wrlock();                        // expect: BC006 "in a GRAPH_RDLOCK function (the caller holds the reader lock)"
     bdrv_replace_child(bs, child);
     bdrv_graph_wrunlock();
 }

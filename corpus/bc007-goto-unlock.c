@@ -78,3 +78,40 @@ int GRAPH_RDLOCK drops_for_a_while(BlockDriverState *bs)
     bdrv_graph_rdlock_main_loop();
     return n + bdrv_child_count(bs);            // expect-not: BC007
 }
+
+/* No default: a kind that no case names skips every lock. */
+int by_known_kind(BlockDriverState *bs, int kind)
+{
+    int n;
+
+    switch (kind) {
+    case 0:
+        bdrv_graph_rdlock_main_loop();
+        break;
+    case 1:
+        bdrv_graph_rdlock_main_loop();
+        n = 1;
+        break;
+    }
+    n = bdrv_child_count(bs);                   // expect: BC007
+    bdrv_graph_rdunlock_main_loop();
+    return n;
+}
+
+/* With a default that locks too, every way through holds the lock. */
+int by_any_kind(BlockDriverState *bs, int kind)
+{
+    int n;
+
+    switch (kind) {
+    case 0:
+        bdrv_graph_rdlock_main_loop();
+        break;
+    default:
+        bdrv_graph_rdlock_main_loop();
+        break;
+    }
+    n = bdrv_child_count(bs);                   // expect-not: BC007
+    bdrv_graph_rdunlock_main_loop();
+    return n;
+}

@@ -84,3 +84,114 @@ int for_locked_in_init(BlockDriverState *bs, int n)
     bdrv_graph_rdunlock_main_loop();
     return c;
 }
+
+/* Retry loops: the only way out is the break, which holds the lock. */
+int wait_idle_while(BlockDriverState *bs)
+{
+    int c;
+
+    while (1) {
+        bdrv_graph_rdlock_main_loop();
+        if (bs->in_flight == 0) {
+            break;
+        }
+        bdrv_graph_rdunlock_main_loop();
+        aio_poll(bs->ctx, 1);
+    }
+    c = bdrv_child_count(bs);                   // expect-not: BC007
+    bdrv_graph_rdunlock_main_loop();
+    return c;
+}
+
+int wait_idle_for(BlockDriverState *bs)
+{
+    int c;
+
+    for (;;) {
+        bdrv_graph_rdlock_main_loop();
+        if (bs->in_flight == 0) {
+            break;
+        }
+        bdrv_graph_rdunlock_main_loop();
+        aio_poll(bs->ctx, 1);
+    }
+    c = bdrv_child_count(bs);                   // expect-not: BC007
+    bdrv_graph_rdunlock_main_loop();
+    return c;
+}
+
+/* No condition in the header: the step is not the test. */
+int wait_idle_bounded(BlockDriverState *bs, int tries)
+{
+    int c, i;
+
+    for (i = 0; ; i++) {
+        bdrv_graph_rdlock_main_loop();
+        if (bs->in_flight == 0 || i == tries) {
+            break;
+        }
+        bdrv_graph_rdunlock_main_loop();
+        aio_poll(bs->ctx, 1);
+    }
+    c = bdrv_child_count(bs);                   // expect-not: BC007
+    bdrv_graph_rdunlock_main_loop();
+    return c;
+}
+
+/* No init: the test still guards the body, and the loop ends. */
+int count_rounds(BlockDriverState *bs, int n)
+{
+    int c = 0;
+
+    for (; n > 0; n--) {
+        c += bdrv_child_count(bs);              // expect: BC007
+    }
+    return c + bdrv_child_count(bs);            // expect: BC007
+}
+
+/* A chain walk spelled by a macro: the header's parts are the macro's. */
+BlockDriverState *GRAPH_RDLOCK bdrv_filter_or_cow_bs(BlockDriverState *bs);
+#define FOR_EACH_BACKING(it, bs) \
+    for ((it) = (bs); (it); (it) = bdrv_filter_or_cow_bs(it))
+
+int chain_length(BlockDriverState *bs)
+{
+    BlockDriverState *it;
+    int n = 0;
+
+    FOR_EACH_BACKING(it, bs) {                  // expect: BC007
+        n++;
+    }
+    return n;
+}
+
+int chain_length_locked(BlockDriverState *bs)
+{
+    BlockDriverState *it;
+    int n = 0;
+
+    bdrv_graph_rdlock_main_loop();
+    FOR_EACH_BACKING(it, bs) {                  // expect-not: BC007
+        n++;
+    }
+    bdrv_graph_rdunlock_main_loop();
+    return n;
+}
+
+/* A continue leaves the round early: it must unlock first, and the code
+ * after it is reached only with the lock. */
+int count_active(BlockDriverState *bs, int n)
+{
+    int c = 0;
+
+    for (int i = 0; i < n; i++) {
+        bdrv_graph_rdlock_main_loop();
+        if (bs->in_flight == 0) {
+            bdrv_graph_rdunlock_main_loop();
+            continue;
+        }
+        c += bdrv_child_count(bs);              // expect-not: BC007
+        bdrv_graph_rdunlock_main_loop();
+    }
+    return c;
+}

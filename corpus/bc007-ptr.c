@@ -4,7 +4,7 @@
 
 int coroutine_fn co_length(BlockDriverState *bs)
 {
-    return bs->drv->bdrv_co_getlength(bs);      // expect: BC007
+    return bs->drv->bdrv_co_getlength(bs);      // expect: BC007 "GRAPH_RDLOCK_PTR pointer 'BlockDriver::bdrv_co_getlength' requires the graph reader lock, not held in 'co_length'"
 }
 
 int coroutine_fn co_length_guarded(BlockDriverState *bs)

@@ -27,7 +27,7 @@ static void plain_attach(BlockDriverState *bs)
 
 static const BlockDriver bdrv_raw = {
     .format_name = "raw",
-    .bdrv_co_getlength = nolock_co_getlength,   // expect: BC008
+    .bdrv_co_getlength = nolock_co_getlength,   // expect: BC008 "'nolock_co_getlength' is not GRAPH_RDLOCK but is stored in GRAPH_RDLOCK_PTR pointer 'BlockDriver::bdrv_co_getlength'"
     .bdrv_probe_children = plain_probe,         // expect: BC008
     .bdrv_attach = wr_attach,                   // expect-not: BC008
 };
@@ -39,7 +39,7 @@ static const BlockDriver bdrv_qcow = {
 
 void setup_attach(BlockDriver *drv)
 {
-    drv->bdrv_attach = plain_attach;            // expect: BC008
+    drv->bdrv_attach = plain_attach;            // expect: BC008 "'plain_attach' is not GRAPH_WRLOCK but is stored in GRAPH_WRLOCK_PTR pointer"
 }
 
 const BlockDriver *all[] = { &bdrv_raw, &bdrv_qcow };

@@ -11,7 +11,7 @@ int coroutine_fn wait_all(BlockDriverState *bs)                 // expect: BC008
     return 0;
 }
 
-int GRAPH_WRLOCK first_child(BlockDriverState *bs)              // expect: BC008
+int GRAPH_WRLOCK first_child(BlockDriverState *bs)              // expect: BC008 "is defined with GRAPH_WRLOCK but declared with GRAPH_RDLOCK elsewhere"
 {
     return 0;
 }
@@ -19,4 +19,14 @@ int GRAPH_WRLOCK first_child(BlockDriverState *bs)              // expect: BC008
 int coroutine_fn co_step(BlockDriverState *bs)                  // expect-not: BC008
 {
     return 0;
+}
+
+/* Defined elsewhere, declared twice here: the first declaration is the
+ * reference, the finding is there. */
+int coroutine_fn bdrv_co_pdiscard(BlockDriverState *bs, long off);      // expect: BC008 "is declared with coroutine_fn but declared with no annotation elsewhere"
+int bdrv_co_pdiscard(BlockDriverState *bs, long off);                   // expect-hop: BC008 "declaration: 'bdrv_co_pdiscard' declared here with no annotation"
+
+int coroutine_fn co_trim(BlockDriverState *bs)
+{
+    return bdrv_co_pdiscard(bs, 0);
 }

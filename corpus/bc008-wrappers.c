@@ -13,7 +13,7 @@ int no_coroutine_fn blk_pflush(BlockDriverState *bs)            // expect-not: B
 }
 
 /* Lost its marker. */
-int blk_ptrim(BlockDriverState *bs)                             // expect: BC008
+int blk_ptrim(BlockDriverState *bs)                             // expect: BC008 "defined with no annotation but declared with no_coroutine_fn"
 {
     return 0;
 }

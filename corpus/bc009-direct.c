@@ -11,7 +11,7 @@ void bdrv_set_limits(BlockDriverState *bs)
 void io_write(BlockDriverState *bs)
 {
     IO_CODE();
-    bdrv_set_limits(bs);                        // expect: BC009
+    bdrv_set_limits(bs);                        // expect: BC009 "calls GLOBAL_STATE_CODE function 'bdrv_set_limits'"
 }
 
 void io_or_gs_update(BlockDriverState *bs)

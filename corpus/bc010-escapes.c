@@ -11,7 +11,7 @@ static int escaping(BlockDriverState *bs)               // expect-not: BC010
     return bdrv_co_pread(bs, 0, 1);             // expect: BC001
 }
 
-static int kept(BlockDriverState *bs)                   // expect: BC010
+static int kept(BlockDriverState *bs)                   // expect: BC010 // expect-fixit: "coroutine_fn "
 {
     return bdrv_co_pread(bs, 0, 2);             // expect: BC001
 }

@@ -3,7 +3,7 @@
 #include "corpus.h"
 
 /* Calls through a coroutine_fn slot, only coroutine callers. */
-static int flush_through(BlockDriverState *bs)          // expect: BC010
+static int flush_through(BlockDriverState *bs)          // expect: BC010 // expect-fixit: "coroutine_fn "
 {
     return bs->drv->bdrv_co_flush(bs);          // expect: BC003
 }

@@ -2,7 +2,9 @@
 #include <blkcheck/annotations.h>
 #include "corpus.h"
 
-static int helper(BlockDriverState *bs)                 // expect: BC010 "mark it coroutine_fn"
+static int helper(BlockDriverState *bs);                // expect-fixit: "coroutine_fn "
+
+static int helper(BlockDriverState *bs)                 // expect: BC010 "mark it coroutine_fn" // expect-fixit: "coroutine_fn "
 {
     return bdrv_co_pread(bs, 0, 1);             // expect: BC001
 }

@@ -3,7 +3,7 @@
 #include <blkcheck/annotations.h>
 #include "corpus.h"
 
-int read_either(BlockDriverState *bs)                   // expect: BC010 "mark it coroutine_mixed_fn"
+int read_either(BlockDriverState *bs)                   // expect: BC010 "mark it coroutine_mixed_fn" // expect-fixit: "coroutine_mixed_fn "
 {
     if (qemu_in_coroutine()) {
         return bdrv_co_pread(bs, 0, 1);
@@ -11,7 +11,7 @@ int read_either(BlockDriverState *bs)                   // expect: BC010 "mark i
     return bdrv_pread(bs, 0, 1);
 }
 
-int read_either2(BlockDriverState *bs)                  // expect: BC010 "mark it coroutine_mixed_fn"
+int read_either2(BlockDriverState *bs)                  // expect: BC010 "mark it coroutine_mixed_fn" // expect-fixit: "coroutine_mixed_fn "
 {
     if (!qemu_in_coroutine()) {
         return bdrv_pread(bs, 0, 1);

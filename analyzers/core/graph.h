@@ -103,7 +103,8 @@ void bc_graph_finish(BcGraph *g);
  * symbols by USR, labels from every declaration (config aliases applied,
  * cfg->external_labels added), call edges, points-to edges from
  * address-taken records.  Ownership of @tus passes to the graph
- * (g->tus); TUs with status BC_TU_FAILED are kept for reporting only.
+ * (g->tus); TUs with status BC_TU_FAILED are kept for reporting only (they
+ * carry no facts: extract.h, so the rules need not skip them).
  */
 struct BcConfig;
 BcGraph *bc_graph_build(BcTuFacts **tus, size_t n, const struct BcConfig *cfg);

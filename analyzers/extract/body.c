@@ -156,12 +156,13 @@ static void apply_macro(BcBody *b, const BcMacroExp *e)
     }
 }
 
-/* Consume expansions before @offset (or at it, when @at is set). */
+/* Consume expansions before @offset (or at it, when @at is set); @offset
+ * is at most the body's end. */
 static void consume_macros(BcBody *b, unsigned offset, bool at)
 {
     while (b->mf && b->next_exp < b->mf->exps.n) {
         const BcMacroExp *e = &b->mf->exps.v[b->next_exp];
-        if (e->start > b->end || e->start > offset || (e->start == offset && !at)) {
+        if (e->start > offset || (e->start == offset && !at)) {
             break;
         }
         apply_macro(b, e);
@@ -324,9 +325,7 @@ static void operator_spelling(BcBody *b, CXCursor c, CXCursor lhs, CXCursor rhs,
             break;
         }
     }
-    if (toks) {
-        clang_disposeTokens(b->t->tu, toks, n);
-    }
+    clang_disposeTokens(b->t->tu, toks, n);     /* NULL-safe */
 }
 
 /* A constant condition: 1 true, 0 false, -1 not constant. */
@@ -336,13 +335,9 @@ static int constant(CXCursor c)
 
     if (clang_getCursorKind(c) == CXCursor_IntegerLiteral ||
         clang_getCursorKind(c) == CXCursor_CharacterLiteral) {
-        CXEvalResult r = clang_Cursor_Evaluate(c);
-        if (r && clang_EvalResult_getKind(r) == CXEval_Int) {
-            v = clang_EvalResult_getAsLongLong(r) != 0;
-        }
-        if (r) {
-            clang_EvalResult_dispose(r);
-        }
+        CXEvalResult r = clang_Cursor_Evaluate(c);  /* a literal: always an int */
+        v = clang_EvalResult_getAsLongLong(r) != 0;
+        clang_EvalResult_dispose(r);
     }
     return v;
 }
@@ -414,12 +409,6 @@ static bool callee_named(CXCursor call, const char *name)
 /* Evaluate @c and branch to @t when it is true, to @f when false. */
 static void cond(BcBody *b, CXCursor c, uint32_t t, uint32_t f)
 {
-    bool in_file;
-    unsigned off = start_offset(b, c, &in_file);
-
-    if (in_file) {
-        consume_macros(b, off, true);
-    }
     c = strip_parens(c);
     enum CXCursorKind k = clang_getCursorKind(c);
     CursorVec kids = { 0 };
@@ -541,9 +530,6 @@ static void for_parts(BcBody *b, CXCursor c, CursorVec *kids, CXCursor part[3])
         part[0] = kids->v[0], part[1] = kids->v[1], part[2] = kids->v[2];
         return;
     }
-    if (n == 0) {
-        return;
-    }
     CXSourceLocation loc = clang_getCursorLocation(c);
     CXFile sf, ef;
     unsigned soff, eoff;
@@ -571,9 +557,7 @@ static void for_parts(BcBody *b, CXCursor c, CursorVec *kids, CXCursor part[3])
             }
             clang_disposeString(s);
         }
-        if (toks) {
-            clang_disposeTokens(b->t->tu, toks, nt);
-        }
+        clang_disposeTokens(b->t->tu, toks, nt);
         if (found == 2) {
             for (size_t i = 0; i < n; i++) {
                 unsigned off;
@@ -927,11 +911,6 @@ void bc_body_extract(BcTu *t, CXCursor fn, size_t def)
         enum CXCursorKind kk = clang_getCursorKind(*k);
         if (kk == CXCursor_CompoundStmt) {
             CursorVec body = { 0 };
-            bool in_file;
-            unsigned off = start_offset(&b, *k, &in_file);
-            if (in_file) {
-                consume_macros(&b, off, true);
-            }
             children(*k, &body);
             compound(&b, *k, &body, true);
             bc_vec_free(&body);

@@ -13,6 +13,7 @@
  * (its type says __attribute__((noreturn))) ends the block.
  */
 #include <string.h>
+#include <sys/param.h>
 #include "extract-int.h"
 
 void bc_call_poll(BcBody *b, const char *what, BcLoc loc)
@@ -121,23 +122,19 @@ static bool is_noreturn(CXCursor fn)
 /* Arguments that are the integer constant 0 (`false` is 0 in C). */
 static uint32_t zero_args(CXCursor call)
 {
-    int n = clang_Cursor_getNumArguments(call);
+    int n = MIN(clang_Cursor_getNumArguments(call), 32);
     uint32_t bits = 0;
 
-    for (int i = 0; i < n && i < 32; i++) {
+    for (int i = 0; i < n; i++) {
         CXCursor a = bc_strip_expr(clang_Cursor_getArgument(call, (unsigned)i));
-        enum CXCursorKind k = clang_getCursorKind(a);
-        if (k != CXCursor_IntegerLiteral && k != CXCursor_CXXBoolLiteralExpr) {
+        if (clang_getCursorKind(a) != CXCursor_IntegerLiteral) {
             continue;
         }
-        CXEvalResult r = clang_Cursor_Evaluate(a);
-        if (r && clang_EvalResult_getKind(r) == CXEval_Int &&
-            clang_EvalResult_getAsLongLong(r) == 0) {
+        CXEvalResult r = clang_Cursor_Evaluate(a);  /* a literal: always an int */
+        if (clang_EvalResult_getAsLongLong(r) == 0) {
             bits |= 1u << i;
         }
-        if (r) {
-            clang_EvalResult_dispose(r);
-        }
+        clang_EvalResult_dispose(r);
     }
     return bits;
 }
@@ -145,10 +142,10 @@ static uint32_t zero_args(CXCursor call)
 /* Arguments that are locals holding an object created in this body. */
 static uint32_t fresh_args(BcBody *b, CXCursor call)
 {
-    int n = clang_Cursor_getNumArguments(call);
+    int n = MIN(clang_Cursor_getNumArguments(call), 32);
     uint32_t bits = 0;
 
-    for (int i = 0; i < n && i < 32; i++) {
+    for (int i = 0; i < n; i++) {
         CXCursor a = bc_strip_expr(clang_Cursor_getArgument(call, (unsigned)i));
         if (clang_getCursorKind(a) == CXCursor_DeclRefExpr &&
             bc_body_is_fresh(b, clang_getCursorReferenced(a))) {

@@ -114,8 +114,9 @@ void bc_local_function_decl(BcTu *t, CXCursor fn);
 /* Labels written on @decl: annotate strings and graph-lock TSA attributes. */
 void bc_labels_collect(BcTu *t, CXCursor decl, BcDecl *d);
 /*
- * A function declared with a thread-safety assert_shared_capability /
- * assert_capability naming the graph lock (QEMU's assume_graph_lock()):
+ * Function @fn (not a null cursor) declared with a thread-safety
+ * assert_shared_capability / assert_capability naming the graph lock
+ * (QEMU's assume_graph_lock()):
  * after a call the lock counts as held.  Returns BC_FLOW_RDLOCK,
  * BC_FLOW_WRLOCK, or BC_FLOW_OBSERVE for neither.
  */

@@ -51,9 +51,6 @@ BcTuFacts *bc_extract_parse(const BcCompileCmd *cmd, const BcConfig *cfg);
  * baseline of the analyzer benchmark (bc-parse-bench).
  */
 BcTuFacts *bc_extract_parse_bare(const BcCompileCmd *cmd, const BcConfig *cfg);
-/* Convenience for tests: parse @file with compiler @args (no argv[0]). */
-BcTuFacts *bc_extract_file(const char *file, const char *const *args, unsigned n_args,
-                           const BcConfig *cfg);
 
 /* The clang resource directory compiled in (for stddef.h & co). */
 const char *bc_extract_resource_dir(void);

@@ -231,19 +231,17 @@ BcFlowOp bc_tsa_asserts(BcTu *t, CXCursor fn)
     const char *usr;
     long memo;
 
-    if (!t->cfg->graph_lock_capability || clang_Cursor_isNull(fn)) {
+    if (!t->cfg->graph_lock_capability) {
         return BC_FLOW_OBSERVE;
     }
     /* Once per callee and TU: its attributes do not change between calls. */
     usr = bc_cursor_usr(t, fn);
-    memo = t->asserts ? bc_strmap_get(t->asserts, usr) : -1;
+    memo = bc_strmap_get(t->asserts, usr);
     if (memo >= 0) {
         return (BcFlowOp)memo;
     }
     clang_visitChildren(fn, assert_visit, &ac);
-    if (t->asserts) {
-        bc_strmap_put(t->asserts, usr, (long)ac.op);
-    }
+    bc_strmap_put(t->asserts, usr, (long)ac.op);
     return ac.op;
 }
 
@@ -275,8 +273,7 @@ static enum CXChildVisitResult label_visit(CXCursor c, CXCursor parent, CXClient
         clang_disposeString(s);
         macro_label(lc, c);
     } else if (k == CXCursor_UnexposedAttr && attr_is_own(lc, c)) {
-        tsa_collect(lc, c);
-        macro_label(lc, c);
+        tsa_collect(lc, c);     /* the macro's name only tells a slot's mode */
     }
     return CXChildVisit_Continue;
 }
@@ -429,12 +426,10 @@ void bc_var_extract(BcTu *t, CXCursor var, const char *context_usr)
 {
     CXCursor init = var_init(var);
     bool fnptr = bc_type_is_fnptr_slot(clang_getCursorType(var));
-    const char *key = NULL;
+    /* Only a pointer or an array of pointers is a slot: an array of structs
+     * stores into the structs' fields. */
+    const char *key = fnptr ? bc_cursor_usr(t, var) : NULL;
 
-    if (fnptr || clang_getCursorType(var).kind == CXType_ConstantArray ||
-        clang_getCursorType(var).kind == CXType_IncompleteArray) {
-        key = bc_cursor_usr(t, var);
-    }
     if (fnptr) {
         slot_decl(t, var, key);
     }

@@ -130,17 +130,28 @@ static CXTranslationUnit parse(void *cxindex, const BcCompileCmd *cmd, BcTuFacts
     return tu;
 }
 
-BcTuFacts *bc_extract_tu(void *cxindex, const BcCompileCmd *cmd, const BcConfig *cfg)
+/* Parse @cmd; with @passes extract its facts, else only read its status. */
+static BcTuFacts *extract(void *cxindex, const BcCompileCmd *cmd, const BcConfig *cfg,
+                          bool passes)
 {
     BcTuFacts *f = bc_facts_new(cmd->file);
     BcTu t = { .f = f, .cfg = cfg, .dir = cmd->dir };
 
     t.tu = parse(cxindex, cmd, f);
     if (t.tu) {
-        run_passes(&t);
+        if (passes) {
+            run_passes(&t);
+        } else {
+            read_diagnostics(&t);
+        }
         clang_disposeTranslationUnit(t.tu);
     }
     return f;
+}
+
+BcTuFacts *bc_extract_tu(void *cxindex, const BcCompileCmd *cmd, const BcConfig *cfg)
+{
+    return extract(cxindex, cmd, cfg, true);
 }
 
 static pthread_key_t index_key;
@@ -179,41 +190,5 @@ BcTuFacts *bc_extract_parse(const BcCompileCmd *cmd, const BcConfig *cfg)
 
 BcTuFacts *bc_extract_parse_bare(const BcCompileCmd *cmd, const BcConfig *cfg)
 {
-    BcTuFacts *f = bc_facts_new(cmd->file);
-    BcTu t = { .f = f, .cfg = cfg, .dir = cmd->dir };
-
-    t.tu = parse(thread_index(), cmd, f);
-    if (t.tu) {
-        read_diagnostics(&t);
-        clang_disposeTranslationUnit(t.tu);
-    }
-    return f;
-}
-
-BcTuFacts *bc_extract_file(const char *file, const char *const *args, unsigned n_args,
-                           const BcConfig *cfg)
-{
-    CXIndex index = clang_createIndex(0, 0);
-    const char **argv = bc_xcalloc(n_args + 3, sizeof(*argv));
-    char cwd[4096];
-    BcCompileCmd cmd;
-    BcTuFacts *f;
-
-    if (!getcwd(cwd, sizeof(cwd))) {
-        abort();    /* tests only: their directory exists */
-    }
-    argv[0] = "clang";
-    for (unsigned i = 0; i < n_args; i++) {
-        argv[i + 1] = args[i];
-    }
-    argv[n_args + 1] = "-fsyntax-only";
-    argv[n_args + 2] = file;
-    cmd.file = file;
-    cmd.dir = cwd;
-    cmd.argv = argv;
-    cmd.argc = n_args + 3;
-    f = bc_extract_tu(index, &cmd, cfg);
-    free(argv);
-    clang_disposeIndex(index);
-    return f;
+    return extract(thread_index(), cmd, cfg, false);
 }

@@ -9,5 +9,5 @@ static void wait_done(BlockDriverState *bs)
 
 void coroutine_fn a_co_finish(BlockDriverState *bs)
 {
-    wait_done(bs);                              // expect: BC004
+    wait_done(bs);                              // expect: BC004 "through 1 non-coroutine call"
 }

@@ -3,5 +3,5 @@
 
 void chain_c(BlockDriverState *bs)
 {
-    aio_poll(bs->ctx, 1);                       // expect-not: BC004
+    aio_poll(bs->ctx, 1);                       // expect-not: BC004 // expect-hop: BC004 "poll: 'chain_c' polls (aio_poll)"
 }

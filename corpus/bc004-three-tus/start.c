@@ -4,7 +4,7 @@
 
 void coroutine_fn co_start(BlockDriverState *bs)
 {
-    chain_a(bs);                                // expect: BC004
+    chain_a(bs);                                // expect: BC004 "aio_poll in 'chain_c' through 3 non-coroutine calls"
 }
 
 void start_sync(BlockDriverState *bs)

@@ -4,7 +4,7 @@
 void top_refresh_locked(BlockDriverState *bs)
 {
     bdrv_graph_rdlock_main_loop();
-    q_refresh(bs);                              // expect: BC005
+    q_refresh(bs);                              // expect: BC005 "AIO_WAIT_WHILE in 'q_wait'"
     bdrv_graph_rdunlock_main_loop();
 }
 

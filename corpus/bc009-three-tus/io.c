@@ -4,7 +4,7 @@
 void io_complete(BlockDriverState *bs)
 {
     IO_CODE();
-    x_update(bs);                               // expect: BC009
+    x_update(bs);                               // expect: BC009 "reaches GLOBAL_STATE_CODE function 'x_reconfigure' through 3 calls"
 }
 
 void gs_complete(BlockDriverState *bs)

@@ -3,7 +3,7 @@
 #include <blkcheck/annotations.h>
 #include "h.h"
 
-int h_read(BlockDriverState *bs)                        // expect: BC010 // plugin-missing: BC010 its callers are in user1.c and user2.c; this TU shows none
+int h_read(BlockDriverState *bs)                        // expect: BC010 // expect-fixit: "coroutine_fn " // plugin-missing: BC010 its callers are in user1.c and user2.c; this TU shows none
 {
     return bdrv_co_pread(bs, 0, 1);             // expect: BC001
 }

@@ -10,3 +10,4 @@ void blk_unref(BlockBackend *blk);
 int GRAPH_RDLOCK bdrv_node_count(BlockDriverState *bs);
 int coroutine_fn GRAPH_RDLOCK bdrv_co_node_size(BlockDriverState *bs);
 void drained_begin(BlockDriverState *bs, int poll);
+void blk_drain(BlockBackend *blk);

@@ -8,7 +8,7 @@ int bdrv_node_count(BlockDriverState *bs)       // expect-not: BC008
 }
 
 /* coroutine_fn must still be repeated. */
-int GRAPH_RDLOCK bdrv_co_node_size(BlockDriverState *bs)   // expect: BC008
+int GRAPH_RDLOCK bdrv_co_node_size(BlockDriverState *bs)   // expect: BC008 "is defined with no annotation but declared with coroutine_fn elsewhere"
 {
     return bs->in_flight;
 }
@@ -30,7 +30,7 @@ const BlockDriver weak_driver = {
 };
 
 const BlockDriver strong_driver = {
-    .bdrv_probe_children = exclusive_probe,     // expect: BC008
+    .bdrv_probe_children = exclusive_probe,     // expect: BC008 "'exclusive_probe' is GRAPH_WRLOCK but GRAPH_RDLOCK_PTR pointer 'BlockDriver::bdrv_probe_children' holds only the reader lock"
 };
 
 /* blk_unref of a BlockBackend created here does not reach the polling
@@ -46,6 +46,14 @@ void GRAPH_RDLOCK probe_fresh(BlockDriverState *bs)
 {
     BlockBackend *blk = blk_new(bs->ctx);
 
+    blk_unref(blk);                             // expect-not: BC005
+}
+
+void GRAPH_RDLOCK probe_fresh_assigned(BlockDriverState *bs)
+{
+    BlockBackend *blk;
+
+    blk = blk_new(bs->ctx);
     blk_unref(blk);                             // expect-not: BC005
 }
 
@@ -73,4 +81,18 @@ void GRAPH_RDLOCK quiesce_quietly(BlockDriverState *bs)
 void GRAPH_RDLOCK quiesce_and_wait(BlockDriverState *bs)
 {
     drained_begin(bs, 1);                       // expect: BC005
+}
+
+/* Only blk_unref() is spared for a fresh BlockBackend: draining one polls. */
+void blk_drain(BlockBackend *blk)
+{
+    AIO_WAIT_WHILE(qemu_get_aio_context(), blk != NULL);
+}
+
+void GRAPH_RDLOCK drain_fresh(BlockDriverState *bs)
+{
+    BlockBackend *blk = blk_new(bs->ctx);
+
+    blk_drain(blk);                             // expect: BC005
+    blk_unref(blk);                             // expect-not: BC005
 }

@@ -32,3 +32,39 @@ int count_children(BlockDriverState *bs)
     assume_graph_lock();
     return before + bdrv_child_count(bs);               // expect-not: BC007
 }
+
+/* The slots' lock modes come from the macros that spell them. */
+static int GRAPH_WRLOCK wr_probe(BlockDriverState *bs)
+{
+    return bs->busy;
+}
+
+static void GRAPH_WRLOCK wr_attach(BlockDriverState *bs)
+{
+    (void)bs;
+}
+
+const BlockDriver qemu_drv = {
+    .bdrv_probe = wr_probe,                             // expect: BC008 "'wr_probe' is GRAPH_WRLOCK but GRAPH_RDLOCK_PTR pointer 'BlockDriver::bdrv_probe' holds only the reader lock"
+    .bdrv_attach = wr_attach,                           // expect-not: BC008
+};
+
+int probe_unlocked(const BlockDriver *drv, BlockDriverState *bs)
+{
+    return drv->bdrv_probe(bs);                         // expect: BC007 "GRAPH_RDLOCK_PTR pointer 'BlockDriver::bdrv_probe'"
+}
+
+void attach_under_rdlock(const BlockDriver *drv, BlockDriverState *bs)
+{
+    bdrv_graph_rdlock_main_loop();
+    drv->bdrv_attach(bs);                               // expect: BC007 "GRAPH_WRLOCK_PTR pointer 'BlockDriver::bdrv_attach' requires the graph writer lock"
+    bdrv_graph_rdunlock_main_loop();
+}
+
+/* The attribute written out, without a macro. */
+int __attribute__((requires_shared_capability(graph_lock))) bdrv_child_count_raw(BlockDriverState *bs);
+
+int count_raw(BlockDriverState *bs)
+{
+    return bdrv_child_count_raw(bs);                    // expect: BC007
+}

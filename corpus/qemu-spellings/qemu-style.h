@@ -31,3 +31,15 @@ static inline void TSA_ASSERT_SHARED(graph_lock) TSA_NO_TSA assume_graph_lock(vo
 int coroutine_fn GRAPH_RDLOCK bdrv_co_size(BlockDriverState *bs);
 int co_wrapper_mixed_bdrv_rdlock bdrv_size(BlockDriverState *bs);
 int GRAPH_RDLOCK bdrv_child_count(BlockDriverState *bs);
+
+/* Slots: QEMU writes both pointer kinds as a bare guarded_by; only the
+ * macro's name says which lock the callers hold. */
+#define TSA_REQUIRES(...) TSA(requires_capability(__VA_ARGS__))
+#define TSA_GUARDED_BY(x) TSA(guarded_by(x))
+#define GRAPH_WRLOCK TSA_REQUIRES(graph_lock)
+#define GRAPH_RDLOCK_PTR TSA_GUARDED_BY(graph_lock)
+#define GRAPH_WRLOCK_PTR TSA_GUARDED_BY(graph_lock)
+typedef struct BlockDriver {
+    int GRAPH_RDLOCK_PTR (*bdrv_probe)(BlockDriverState *bs);
+    void GRAPH_WRLOCK_PTR (*bdrv_attach)(BlockDriverState *bs);
+} BlockDriver;

@@ -10,7 +10,17 @@
 # (file, line, rule) findings must equal the set of `// expect: BC00N ...`
 # markers in the case's .c/.h files; a finding on an `// expect-not:` line
 # of that rule is reported as a near miss that fired; a marker's quoted text
-# must appear in that finding's message.  A directory case
+# must appear in that finding's message (on an `// expect-not:` marker: no
+# finding of that rule there may say it).  Fix-its (BC010's) are checked
+# the same way: each `// expect-fixit: "TEXT"` marker is one fix-it that
+# inserts TEXT on its line, and the fix-its of the report, counted with
+# repeats, must be exactly the markers.  A path's steps are checked by
+# `// expect-error: "TEXT"` marks a compile error on its line: blkcheck must
+# exit 3 and report the TU's first error there (partial facts), and the
+# findings of what parsed are compared as usual.
+# `// expect-hop: BC00N "TEXT"`: some BC00N finding's path has a step on
+# that line whose "KIND: NOTE" (call, points_to, poll: the report's
+# wording) contains TEXT.  A directory case
 # with a blkcheck.json runs with that configuration (--config).
 # BLKCHECK_CORPUS_CACHE=DIR keeps each case's facts under DIR instead of
 # --no-cache (the analyzer mutation run: rule mutants need no new parse).
@@ -33,6 +43,7 @@ case "$plugin" in /*|'') ;; *) plugin=$(pwd)/$plugin ;; esac
 clang=$(command -v clang-14 || command -v clang || echo clang)
 tmp=$(mktemp -d /tmp/bc-corpus-XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
+trap 'exit 1' HUP INT TERM     # so that EXIT runs (a timeout ends us with TERM)
 command -v jq >/dev/null || { echo "jq not found"; exit 2; }
 
 case=$(cd "$(dirname "$case")" && pwd)/$(basename "$case")
@@ -81,6 +92,8 @@ awk '
                 key = FILENAME ":" FNR ":" rule
                 if (neg) {
                     print key > NOTF
+                    q = index(item, "\"")
+                    if (q) print key "\t" substr(item, q + 1, length(item) - q - 1) > NOTMSGF
                 } else {
                     print key
                     q = index(item, "\"")
@@ -89,9 +102,50 @@ awk '
             }
         }
     }
-' NOTF="$tmp/expect-not" MSGF="$tmp/expect-msg" $files | sort -u > "$tmp/expect"
-touch "$tmp/expect-msg"
-touch "$tmp/expect-not"
+' NOTF="$tmp/expect-not" MSGF="$tmp/expect-msg" NOTMSGF="$tmp/expect-not-msg" $files |
+    sort -u > "$tmp/expect"
+touch "$tmp/expect-msg" "$tmp/expect-not" "$tmp/expect-not-msg"
+# Fix-its: FILE:LINE<TAB>TEXT, one per marker (repeats count).
+# shellcheck disable=SC2086
+awk '
+    {
+        line = $0
+        while (match(line, /expect-fixit: *"[^"]*"/)) {
+            m = substr(line, RSTART, RLENGTH)
+            line = substr(line, RSTART + RLENGTH)
+            q = index(m, "\"")
+            print FILENAME ":" FNR "\t" substr(m, q + 1, length(m) - q - 1)
+        }
+    }
+' $files | sort > "$tmp/expect-fixit"
+# Compile errors: FILE:LINE<TAB>TEXT.
+# shellcheck disable=SC2086
+awk '
+    {
+        line = $0
+        while (match(line, /expect-error: *"[^"]*"/)) {
+            m = substr(line, RSTART, RLENGTH)
+            line = substr(line, RSTART + RLENGTH)
+            q = index(m, "\"")
+            print FILENAME ":" FNR "\t" substr(m, q + 1, length(m) - q - 1)
+        }
+    }
+' $files > "$tmp/expect-error"
+# Path steps: FILE:LINE:RULE<TAB>TEXT.
+# shellcheck disable=SC2086
+awk '
+    {
+        line = $0
+        while (match(line, /expect-hop: *BC[0-9][0-9][0-9] +"[^"]*"/)) {
+            m = substr(line, RSTART, RLENGTH)
+            line = substr(line, RSTART + RLENGTH)
+            match(m, /BC[0-9][0-9][0-9]/)
+            rule = substr(m, RSTART, RLENGTH)
+            q = index(m, "\"")
+            print FILENAME ":" FNR ":" rule "\t" substr(m, q + 1, length(m) - q - 1)
+        }
+    }
+' $files > "$tmp/expect-hop"
 
 # Run blkcheck from the temp dir: no .blkcheck.json above it, so files
 # outside it are reported with absolute paths.
@@ -101,13 +155,27 @@ cache_opt=--no-cache
 (cd "$tmp" && "$bc" check -p "$tmp" $cache_opt --no-progress --format json \
     ${config:+--config "$config"} --output "$tmp/report.json") 2> "$tmp/stderr"
 rc=$?
-if [ "$rc" -ne 0 ] && [ "$rc" -ne 1 ]; then
+if [ -s "$tmp/expect-error" ]; then
+    # A TU with errors: exit 3, and each marked error reported at its line
+    # (the TU's findings are still compared below: partial facts).
+    if [ "$rc" -ne 3 ]; then
+        echo "FAIL: blkcheck exited $rc, not 3 (a TU has errors)"; cat "$tmp/stderr"; exit 1
+    fi
+    while IFS="$(printf '\t')" read -r key text; do
+        grep -F "blkcheck: error (partial facts): $key:" "$tmp/stderr" | grep -qF -- "$text" ||
+            { echo "MISSING ERROR: $key: \"$text\""; cat "$tmp/stderr"; exit 1; }
+    done < "$tmp/expect-error"
+elif [ "$rc" -ne 0 ] && [ "$rc" -ne 1 ]; then
     echo "FAIL: blkcheck exited $rc"; cat "$tmp/stderr"; exit 1
 fi
 jq -r '.findings[] | "\(.file):\(.line):\(.rule)"' "$tmp/report.json" | sort -u > "$tmp/found" \
     || { echo "FAIL: unreadable report"; exit 1; }
 jq -r '.findings[] | "\(.file):\(.line):\(.rule)\t\(.message)"' "$tmp/report.json" \
     > "$tmp/found-msg" || { echo "FAIL: unreadable report"; exit 1; }
+jq -r '.findings[] | .fixits[] | "\(.file):\(.line)\t\(.insert)"' "$tmp/report.json" | sort \
+    > "$tmp/found-fixit" || { echo "FAIL: unreadable report"; exit 1; }
+jq -r '.findings[] | .rule as $r | .path[] | "\(.file):\(.line):\($r)\t\(.kind): \(.message)"' \
+    "$tmp/report.json" > "$tmp/found-hop" || { echo "FAIL: unreadable report"; exit 1; }
 
 status=0
 comm -23 "$tmp/expect" "$tmp/found" > "$tmp/missing"
@@ -130,6 +198,25 @@ while IFS="$tab" read -r key text; do
         status=1
     fi
 done < "$tmp/expect-msg"
+while IFS="$tab" read -r key text; do
+    if grep -F "$key$tab" "$tmp/found-msg" | cut -f2- | grep -qF -- "$text"; then
+        echo "EXTRA (near miss fired): $key: a finding there says \"$text\""
+        status=1
+    fi
+done < "$tmp/expect-not-msg"
+comm -23 "$tmp/expect-fixit" "$tmp/found-fixit" | while IFS= read -r m; do
+    echo "MISSING FIX-IT: $m"
+done
+comm -13 "$tmp/expect-fixit" "$tmp/found-fixit" | while IFS= read -r x; do
+    echo "EXTRA FIX-IT: $x"
+done
+cmp -s "$tmp/expect-fixit" "$tmp/found-fixit" || status=1
+while IFS="$tab" read -r key text; do
+    if ! grep -F "$key$tab" "$tmp/found-hop" | cut -f2- | grep -qF -- "$text"; then
+        echo "MISSING HOP: $key: no $(echo "$key" | sed 's/.*://') path step there says \"$text\""
+        status=1
+    fi
+done < "$tmp/expect-hop"
 # The plugin: the same findings of the one-TU rules, TU by TU.
 if [ -n "$plugin" ]; then
     tu_rules='BC00[123678]|BC010'
@@ -152,6 +239,8 @@ if [ -n "$plugin" ]; then
     sort -u -o "$tmp/pl-extra" "$tmp/pl-extra"
     { comm -23 "$tmp/cli-tu" "$tmp/pl-missing"; cat "$tmp/pl-extra"; } | sort -u \
         > "$tmp/pl-expect"
+    # clang runs no plugin on a TU with errors: a case with one expects none.
+    [ -s "$tmp/expect-error" ] && : > "$tmp/pl-expect"
     : > "$tmp/pl-diags"
     for f in $srcs; do
         # shellcheck disable=SC2086
@@ -162,7 +251,8 @@ if [ -n "$plugin" ]; then
     done
     sed -n 's/^\(\/[^:]*\):\([0-9]*\):[0-9]*: \(warning\|error\|remark\): .*\[\(BC[0-9][0-9][0-9]\)\] \[.*-Wblkcheck-bc[0-9]*\]$/\1:\2:\4/p' \
         "$tmp/pl-diags" | sort -u > "$tmp/pl-found"
-    if grep -q 'error: ' "$tmp/pl-diags" && ! grep -q 'Wblkcheck' "$tmp/pl-diags"; then
+    if [ ! -s "$tmp/expect-error" ] && grep -q 'error: ' "$tmp/pl-diags" &&
+        ! grep -q 'Wblkcheck' "$tmp/pl-diags"; then
         echo "PLUGIN FAIL: the compile failed"; cat "$tmp/pl-diags"; status=1
     fi
     comm -23 "$tmp/pl-expect" "$tmp/pl-found" | while IFS= read -r m; do
@@ -180,7 +270,7 @@ fi
 
 if [ "$status" -ne 0 ]; then
     echo "--- blkcheck report (text)"
-    (cd "$tmp" && "$bc" check -p "$tmp" --no-cache --no-progress 2>&1)
+    (cd "$tmp" && "$bc" check -p "$tmp" --no-cache --no-progress ${config:+--config "$config"} 2>&1)
     echo "FAIL: $(basename "$case")"
 else
     echo "PASS: $(basename "$case") ($(wc -l < "$tmp/expect") expected, $(wc -l < "$tmp/expect-not") near misses)"

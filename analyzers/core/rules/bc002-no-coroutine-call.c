@@ -17,6 +17,12 @@
 #include "rules.h"
 #include "rules/rule-util.h"
 
+static bool co_wrapper_mixed(const BcNode *n)
+{
+    return bc_node_has(n, BC_L_CO_WRAPPER_MIXED) ||
+           bc_node_has(n, BC_L_CO_WRAPPER_MIXED_BDRV_RDLOCK);
+}
+
 /* A mixed callee that still says no_coroutine_fn (co_wrapper_mixed*). */
 static bool mixed_no_coroutine(const BcConfig *cfg, const BcNode *callee)
 {
@@ -24,9 +30,7 @@ static bool mixed_no_coroutine(const BcConfig *cfg, const BcNode *callee)
         return false;
     }
     return bc_is_mixed(callee) &&
-           (bc_node_has(callee, BC_L_NO_COROUTINE_FN) ||
-            bc_node_has(callee, BC_L_CO_WRAPPER_MIXED) ||
-            bc_node_has(callee, BC_L_CO_WRAPPER_MIXED_BDRV_RDLOCK));
+           (bc_node_has(callee, BC_L_NO_COROUTINE_FN) || co_wrapper_mixed(callee));
 }
 
 static void check_caller(const BcGraph *g, const BcConfig *cfg, BcNodeId id, BcFindings *out)
@@ -49,9 +53,8 @@ static void check_caller(const BcGraph *g, const BcConfig *cfg, BcNodeId id, BcF
         if (mixed) {
             bc_report(out, cfg, &r, "coroutine_fn '%s' calls %s '%s', which carries "
                       "no_coroutine_fn: call its coroutine_fn twin instead", caller->name,
-                      bc_node_has(callee, BC_L_CO_WRAPPER_MIXED) ||
-                      bc_node_has(callee, BC_L_CO_WRAPPER_MIXED_BDRV_RDLOCK)
-                          ? "co_wrapper_mixed" : "mixed no_coroutine_fn", callee->name);
+                      co_wrapper_mixed(callee) ? "co_wrapper_mixed" : "mixed no_coroutine_fn",
+                      callee->name);
             continue;
         }
         bc_report(out, cfg, &r, "coroutine_fn '%s' calls %s '%s'", caller->name,

@@ -89,8 +89,7 @@ static void check_escapes(const BcGraph *g, const BcConfig *cfg, BcFindings *out
             BcReport r = { .rule = &bc_rule_bc003, .loc = a->loc, .key = a->func_usr };
 
             if (a->slot_usr || a->kind != BC_ADDR_ARGUMENT || f == BC_NO_NODE || !ctx ||
-                g->tus.v[t]->status == BC_TU_FAILED || !bc_is_coroutine(bc_graph_node(g, f)) ||
-                bc_is_coroutine(ctx)) {
+                !bc_is_coroutine(bc_graph_node(g, f)) || bc_is_coroutine(ctx)) {
                 continue;
             }
             r.function = ctx->name;

@@ -46,9 +46,6 @@ static void check(const BcGraph *g, const BcConfig *cfg, BcNodeId fid, BcLoc loc
 static void run(const BcGraph *g, const BcConfig *cfg, BcFindings *out)
 {
     for (size_t t = 0; t < g->tus.n; t++) {
-        if (g->tus.v[t]->status == BC_TU_FAILED) {
-            continue;
-        }
         bc_vec_foreach_const(&g->tus.v[t]->locks, l) {
             BcNodeId f = bc_graph_lookup(g, l->func_usr);
             if (l->op == BC_LOCK_OP_WRLOCK && f != BC_NO_NODE) {

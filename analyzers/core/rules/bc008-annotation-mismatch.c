@@ -162,9 +162,6 @@ static void check_decls(const BcGraph *g, const BcConfig *cfg, BcFindings *out)
     uint64_t keep = compared_mask(cfg);
 
     for (size_t t = 0; t < g->tus.n; t++) {
-        if (g->tus.v[t]->status == BC_TU_FAILED) {
-            continue;
-        }
         bc_vec_foreach_const(&g->tus.v[t]->decls, d) {
             DeclRef r = { bc_graph_lookup(g, d->usr), d };
             if (r.node != BC_NO_NODE && bc_is_function(bc_graph_node(g, r.node))) {

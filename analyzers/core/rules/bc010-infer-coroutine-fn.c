@@ -17,7 +17,9 @@
  * Fix-it: insert "coroutine_fn " (or "coroutine_mixed_fn ") immediately
  * before the function's name, in the definition and in every declaration
  * (so the result does not trip BC008).  That spot is QEMU's own style
- * (`int coroutine_fn foo(void)`), and is valid C after a `*`.
+ * (`int coroutine_fn foo(void)`), and is valid C after a `*`.  The
+ * definition's fix-it comes first, then the declarations' (TU order, then
+ * source order).
  * docs/rules/BC010.md.
  */
 #include <stdlib.h>
@@ -30,9 +32,10 @@ typedef enum Suggest { NONE, MIXED, COROUTINE } Suggest;
 
 static bool has_marker(const BcNode *n)
 {
+    /* A coroutine_fn or no_coroutine_fn label that is not "coroutine" or
+     * "no coroutine" comes with a mixed one: bc_is_mixed() holds. */
     return bc_is_coroutine(n) || bc_is_mixed(n) || bc_is_no_coroutine(n) ||
-           (n->labels & (BC_LBIT(BC_L_POLLING_FN) | BC_LBIT(BC_L_COROUTINE_FN) |
-                         BC_LBIT(BC_L_NO_COROUTINE_FN)));
+           bc_node_has(n, BC_L_POLLING_FN);
 }
 
 static bool only_coroutine_callers(const BcGraph *g, BcNodeId id)
@@ -55,7 +58,9 @@ static Suggest suggestion(const BcGraph *g, BcNodeId id, const uint8_t *escapes)
     const BcNode *n = bc_graph_node(g, id);
     unsigned co_calls = 0, guarded = 0;
 
-    if (!bc_is_function(n) || !n->is_defined || has_marker(n)) {
+    /* Slots and functions without a body here or elsewhere have no call
+     * edges out: no co_calls below. */
+    if (has_marker(n)) {
         return NONE;
     }
     for (uint32_t i = 0; i < n->n_out; i++) {
@@ -76,6 +81,7 @@ static Suggest suggestion(const BcGraph *g, BcNodeId id, const uint8_t *escapes)
 
 typedef struct DeclLoc {
     BcNodeId node;
+    size_t seq;                      /* the order collected in */
     BcLoc loc;
 } DeclLoc;
 
@@ -120,32 +126,24 @@ static void report(const BcGraph *g, const BcConfig *cfg, BcNodeId id, Suggest s
     }
 }
 
+/* By node; one node's declarations in the order collected (a stable sort). */
 static int cmp_declloc(const void *pa, const void *pb)
 {
     const DeclLoc *a = pa, *b = pb;
-    int r;
 
     if (a->node != b->node) {
         return a->node < b->node ? -1 : 1;
     }
-    if ((r = strcmp(a->loc.file ? a->loc.file : "", b->loc.file ? b->loc.file : ""))) {
-        return r;
-    }
-    if (a->loc.line != b->loc.line) {
-        return a->loc.line < b->loc.line ? -1 : 1;
-    }
-    return (a->loc.col > b->loc.col) - (a->loc.col < b->loc.col);
+    return a->seq < b->seq ? -1 : 1;
 }
 
-/* Declaration positions of every suggested function, grouped by node. */
+/* Declaration positions of every suggested function, grouped by node, each
+ * group in TU order (the compile database's), then source order. */
 static void collect_decls(const BcGraph *g, const uint8_t *sugg, DeclLocs *v)
 {
     for (size_t t = 0; t < g->tus.n; t++) {
-        if (g->tus.v[t]->status == BC_TU_FAILED) {
-            continue;
-        }
         bc_vec_foreach_const(&g->tus.v[t]->decls, d) {
-            DeclLoc x = { bc_graph_lookup(g, d->usr), d->loc };
+            DeclLoc x = { bc_graph_lookup(g, d->usr), v->n, d->loc };
             if (x.node != BC_NO_NODE && sugg[x.node] != NONE) {
                 bc_vec_push(v, x);
             }

@@ -15,7 +15,7 @@ static bool no_poll_call(const BcSearch *s, const BcEdge *e)
     const BcCall *c = e->call;
     const char *callee;
 
-    if (!s->cfg || !c || !(c->fresh_args | c->zero_args) || e->kind != BC_EDGE_CALL) {
+    if (!s->cfg || !c || e->kind != BC_EDGE_CALL) {
         return false;
     }
     callee = bc_graph_node(s->g, e->to)->name;

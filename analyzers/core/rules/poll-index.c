@@ -39,9 +39,6 @@ typedef BC_VEC(BcPollPoint) PointVec;
 static void collect_points(PointVec *v, const BcGraph *g)
 {
     for (size_t t = 0; t < g->tus.n; t++) {
-        if (g->tus.v[t]->status == BC_TU_FAILED) {
-            continue;
-        }
         bc_vec_foreach_const(&g->tus.v[t]->polls, p) {
             BcPollPoint pt = { bc_graph_lookup(g, p->func_usr), p->what, p->loc,
                                p->lock_state, p->lock_may, p->in_coroutine_check,

@@ -12,17 +12,26 @@
 #include <cmocka.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+#include <clang-c/Index.h>
 #include "extract.h"
 
 static BcConfig *cfg;
 
+/* inputs/@name through bc_extract_tu(), as the test's own compile command. */
 static BcTuFacts *parse(const char *name)
 {
-    char path[4096];
-    const char *args[] = { "-std=gnu11", "-I" ANNOT_INC };
+    char path[4096], cwd[4096];
+    const char *argv[] = { "clang", "-std=gnu11", "-I" ANNOT_INC, "-fsyntax-only", path };
+    BcCompileCmd cmd = { .file = path, .dir = cwd, .argv = argv, .argc = 5 };
+    CXIndex index = clang_createIndex(0, 0);
+    BcTuFacts *f;
 
     snprintf(path, sizeof(path), "%s/%s", EXTRACT_INPUTS, name);
-    return bc_extract_file(path, args, 2, cfg);
+    assert_non_null(getcwd(cwd, sizeof(cwd)));
+    f = bc_extract_tu(index, &cmd, cfg);
+    clang_disposeIndex(index);
+    return f;
 }
 
 static const BcSymbol *symbol(const BcTuFacts *f, const char *qual_name)
