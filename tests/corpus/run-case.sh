@@ -105,32 +105,26 @@ awk '
 ' NOTF="$tmp/expect-not" MSGF="$tmp/expect-msg" NOTMSGF="$tmp/expect-not-msg" $files |
     sort -u > "$tmp/expect"
 touch "$tmp/expect-msg" "$tmp/expect-not" "$tmp/expect-not-msg"
+# quoted_markers KIND: every `KIND: "TEXT"` marker of the case's files as
+# FILE:LINE<TAB>TEXT, one line per marker (repeats count).
+quoted_markers() {
+    # shellcheck disable=SC2086
+    awk -v kind="$1" '
+        {
+            line = $0
+            while (match(line, kind ": *\"[^\"]*\"")) {
+                m = substr(line, RSTART, RLENGTH)
+                line = substr(line, RSTART + RLENGTH)
+                q = index(m, "\"")
+                print FILENAME ":" FNR "\t" substr(m, q + 1, length(m) - q - 1)
+            }
+        }
+    ' $files
+}
 # Fix-its: FILE:LINE<TAB>TEXT, one per marker (repeats count).
-# shellcheck disable=SC2086
-awk '
-    {
-        line = $0
-        while (match(line, /expect-fixit: *"[^"]*"/)) {
-            m = substr(line, RSTART, RLENGTH)
-            line = substr(line, RSTART + RLENGTH)
-            q = index(m, "\"")
-            print FILENAME ":" FNR "\t" substr(m, q + 1, length(m) - q - 1)
-        }
-    }
-' $files | sort > "$tmp/expect-fixit"
+quoted_markers expect-fixit | sort > "$tmp/expect-fixit"
 # Compile errors: FILE:LINE<TAB>TEXT.
-# shellcheck disable=SC2086
-awk '
-    {
-        line = $0
-        while (match(line, /expect-error: *"[^"]*"/)) {
-            m = substr(line, RSTART, RLENGTH)
-            line = substr(line, RSTART + RLENGTH)
-            q = index(m, "\"")
-            print FILENAME ":" FNR "\t" substr(m, q + 1, length(m) - q - 1)
-        }
-    }
-' $files > "$tmp/expect-error"
+quoted_markers expect-error > "$tmp/expect-error"
 # Path steps: FILE:LINE:RULE<TAB>TEXT.
 # shellcheck disable=SC2086
 awk '

@@ -59,6 +59,17 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# expect_exit PROGRAM STATUS PATTERN ARGS...: PROGRAM ARGS exits STATUS and
+# its output matches PATTERN.
+expect_exit() {
+    prog=$1 want=$2 pattern=$3
+    shift 3
+    rc=0
+    "$prog" "$@" >"$tmp/out" 2>&1 || rc=$?
+    [ "$rc" = "$want" ] || fail "${prog##*/} $*: exit $rc, want $want: $(cat "$tmp/out")"
+    grep -q -- "$pattern" "$tmp/out" || fail "${prog##*/} $*: no '$pattern' in: $(cat "$tmp/out")"
+}
+
 need() {
     for t in "$@"; do
         command -v "$t" >/dev/null ||
@@ -260,15 +271,8 @@ sigterm)
     fi
     ;;
 cli)
-    # expect_error STATUS PATTERN ARGS...: exits STATUS, stderr matches
-    expect_error() {
-        want=$1 pattern=$2
-        shift 2
-        rc=0
-        "$mqblkd" "$@" >"$tmp/out" 2>&1 || rc=$?
-        [ "$rc" = "$want" ] || fail "mqblkd $*: exit $rc, want $want: $(cat "$tmp/out")"
-        grep -q -- "$pattern" "$tmp/out" || fail "mqblkd $*: no '$pattern' in: $(cat "$tmp/out")"
-    }
+    # expect_error STATUS PATTERN ARGS...: mqblkd exits STATUS, stderr matches
+    expect_error() { expect_exit "$mqblkd" "$@"; }
     null=driver=null,node-name=n0,size=1M
     expect_error 2 "nothing to serve"
     expect_error 2 "unknown or incomplete option" --bogus
@@ -443,15 +447,8 @@ load)
     ;;
 loaderr)
     need "$nbdload"
-    # expect_load STATUS PATTERN ARGS...: exits STATUS, stderr matches
-    expect_load() {
-        want=$1 pattern=$2
-        shift 2
-        rc=0
-        "$nbdload" "$@" >"$tmp/out" 2>&1 || rc=$?
-        [ "$rc" = "$want" ] || fail "mqblk-nbd-load $*: exit $rc, want $want: $(cat "$tmp/out")"
-        grep -q -- "$pattern" "$tmp/out" || fail "mqblk-nbd-load $*: no '$pattern' in: $(cat "$tmp/out")"
-    }
+    # expect_load STATUS PATTERN ARGS...: the same for mqblk-nbd-load
+    expect_load() { expect_exit "$nbdload" "$@"; }
     expect_load 1 "cannot connect to $sock" --unix "$sock" --runtime 1
     expect_load 2 "exactly one of --unix and --tcp" --runtime 1
     expect_load 2 "bad value for --iodepth" --unix "$sock" --iodepth 0

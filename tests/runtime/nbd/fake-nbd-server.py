@@ -70,7 +70,10 @@ def main():
             return
         if mode == "badcookie":
             cookie += 1 << 40
-        conn.sendall(struct.pack(">IIQ", SIMPLE_REPLY_MAGIC, NBD_EIO, cookie))
+        try:
+            conn.sendall(struct.pack(">IIQ", SIMPLE_REPLY_MAGIC, NBD_EIO, cookie))
+        except (BrokenPipeError, ConnectionResetError):
+            return              # the client hung up first: its right
 
 
 if __name__ == "__main__":
