@@ -18,6 +18,7 @@
 #include "block/block_int.h"        /* the root node's limits */
 #include "nbd/nbd-negotiate.h"
 #include "nbd/nbd-proto.h"
+#include "nbd/nbd-addr.h"
 #include "nbd/nbd-server.h"
 #include "nbd-conn.h"
 #include "qemu/main-loop.h"
@@ -256,34 +257,6 @@ static int listen_unix(const char *path, Error **errp)
     return fd;
 }
 
-/* Split "HOST:PORT" / "[V6]:PORT" into @host and @port. */
-static bool split_host_port(const char *addr, char *host, size_t host_len,
-                            const char **port)
-{
-    const char *colon = strrchr(addr, ':');
-    const char *h = addr;
-    size_t len;
-
-    if (!colon || !colon[1]) {
-        return false;
-    }
-    len = (size_t)(colon - addr);
-    if (addr[0] == '[') {
-        if (len < 2 || addr[len - 1] != ']') {
-            return false;
-        }
-        h++;
-        len -= 2;
-    }
-    if (len >= host_len) {
-        return false;
-    }
-    memcpy(host, h, len);
-    host[len] = '\0';
-    *port = colon + 1;
-    return true;
-}
-
 static int listen_tcp(const char *addr, Error **errp)
 {
     struct addrinfo hints = { .ai_socktype = SOCK_STREAM,
@@ -293,7 +266,7 @@ static int listen_tcp(const char *addr, Error **errp)
     const char *port;
     int fd = -1, one = 1, rc, err = 0;
 
-    if (!split_host_port(addr, host, sizeof(host), &port)) {
+    if (!nbd_split_host_port(addr, host, sizeof(host), &port)) {
         error_setg(errp, "address '%s': expected HOST:PORT", addr);
         return -1;
     }

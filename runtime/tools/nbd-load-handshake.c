@@ -18,6 +18,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "nbd/nbd-addr.h"
 #include "nbd/nbd-proto.h"
 
 #include "nbd-load-handshake.h"
@@ -64,32 +65,6 @@ static int connect_unix(const char *path, char *err, size_t errlen)
     return fd;
 }
 
-/* Split "HOST:PORT" or "[V6]:PORT" into @host and @port (NUL-terminated).
- * Returns: false when there is no port. */
-static bool split_hostport(const char *hp, char *host, size_t hostlen,
-                           const char **port)
-{
-    const char *colon = strrchr(hp, ':');
-    size_t n;
-
-    if (!colon || !colon[1]) {
-        return false;
-    }
-    *port = colon + 1;
-    if (hp[0] == '[' && colon > hp && colon[-1] == ']') {
-        hp++;
-        n = (size_t)(colon - 1 - hp);
-    } else {
-        n = (size_t)(colon - hp);
-    }
-    if (n >= hostlen) {
-        return false;
-    }
-    memcpy(host, hp, n);
-    host[n] = '\0';
-    return true;
-}
-
 static int connect_tcp(const char *hostport, char *err, size_t errlen)
 {
     struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM };
@@ -98,7 +73,7 @@ static int connect_tcp(const char *hostport, char *err, size_t errlen)
     const char *port;
     int fd = -1, rc, saved = 0, one = 1;
 
-    if (!split_hostport(hostport, host, sizeof(host), &port)) {
+    if (!nbd_split_host_port(hostport, host, sizeof(host), &port)) {
         set_err(err, errlen, "--tcp %s: expected HOST:PORT", hostport);
         return -1;
     }

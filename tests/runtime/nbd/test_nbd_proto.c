@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "nbd/nbd-addr.h"
 #include "nbd/nbd-negotiate.h"
 #include "nbd/nbd-proto.h"
 
@@ -399,6 +400,27 @@ static void test_negotiate_misc(void **state)
     assert_false(nbd_option_header_decode(b, &opt, &len));
 }
 
+/* HOST:PORT as both ends read it: brackets for IPv6, empty host allowed. */
+static void test_split_host_port(void **state)
+{
+    char host[16];
+    const char *port;
+
+    (void)state;
+    assert_true(nbd_split_host_port("127.0.0.1:10809", host, sizeof(host), &port));
+    assert_string_equal(host, "127.0.0.1");
+    assert_string_equal(port, "10809");
+    assert_true(nbd_split_host_port("[::1]:99", host, sizeof(host), &port));
+    assert_string_equal(host, "::1");
+    assert_string_equal(port, "99");
+    assert_true(nbd_split_host_port(":7", host, sizeof(host), &port));
+    assert_string_equal(host, "");
+    assert_false(nbd_split_host_port("localhost", host, sizeof(host), &port));
+    assert_false(nbd_split_host_port("localhost:", host, sizeof(host), &port));
+    assert_false(nbd_split_host_port("[::1:99", host, sizeof(host), &port));
+    assert_false(nbd_split_host_port("a-host-name-too-long:1", host, sizeof(host), &port));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -410,6 +432,7 @@ int main(void)
         cmocka_unit_test(test_negotiate_go),
         cmocka_unit_test(test_negotiate_meta_context),
         cmocka_unit_test(test_negotiate_misc),
+        cmocka_unit_test(test_split_host_port),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
