@@ -64,7 +64,7 @@ const char *bc_file_name(BcTu *t, CXFile file)
 
     clang_disposeString(s);
     bc_vec_push(&t->names, fn);
-    return t->names.v[t->names.n - 1].name;
+    return fn.name;
 }
 
 BcLoc bc_location(BcTu *t, CXSourceLocation l)

@@ -19,10 +19,12 @@ static bool no_poll_call(const BcSearch *s, const BcEdge *e)
         return false;
     }
     callee = bc_graph_node(s->g, e->to)->name;
-    for (unsigned i = 0; i < 32; i++) {
-        if (((c->fresh_args & (1u << i)) &&
-             bc_config_no_poll_when_fresh(s->cfg, callee, i)) ||
-            ((c->zero_args & (1u << i)) && bc_config_no_poll_when_false(s->cfg, callee, i))) {
+    /* Only the arguments that are fresh or 0: most calls have none. */
+    for (uint32_t m = c->fresh_args | c->zero_args; m; m &= m - 1) {
+        unsigned i = (unsigned)__builtin_ctz(m);
+
+        if (((c->fresh_args >> i & 1) && bc_config_no_poll_when_fresh(s->cfg, callee, i)) ||
+            ((c->zero_args >> i & 1) && bc_config_no_poll_when_false(s->cfg, callee, i))) {
             return true;
         }
     }
