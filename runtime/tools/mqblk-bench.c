@@ -41,6 +41,7 @@
 
 #include "bench-hist.h"
 #include "bench-opts.h"
+#include "bench-rng.h"
 #include "bench-verify.h"
 
 #define BENCH_CACHE_LINE QEMU_INTERFERENCE_SIZE
@@ -106,23 +107,6 @@ static struct {
     IOThread **iothreads;
     BenchQueue **q;
 } bench;
-
-static uint64_t xorshift64(uint64_t *s)
-{
-    uint64_t x = *s;
-
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    *s = x;
-    return x;
-}
-
-/* A uniformly distributed integer in [0, @n) from one PRNG step. */
-static uint64_t bench_rand_below(uint64_t *s, uint64_t n)
-{
-    return (uint64_t)(((unsigned __int128)xorshift64(s) * n) >> 64);
-}
 
 /*
  * Pick the next request of @q.  Returns: false when the queue is done for

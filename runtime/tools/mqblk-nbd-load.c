@@ -32,6 +32,7 @@
 #include "qemu/atomic.h"
 
 #include "bench-hist.h"
+#include "bench-opts.h"
 #include "nbd-load-conn.h"
 #include "nbd-load-handshake.h"
 
@@ -96,30 +97,10 @@ static void usage(FILE *f)
             MAX_CONNECTIONS, MAX_IODEPTH, NBD_LOAD_RECV_TIMEOUT);
 }
 
-/* Parse a positive count with an optional k/m/g (binary) suffix.
- * Returns: false when @s is not one or the value exceeds @max. */
+/* bench_parse_size() (k/m/g binary suffixes) no larger than @max. */
 static bool parse_size(const char *s, uint64_t max, uint64_t *out)
 {
-    char *end;
-    unsigned long long v;
-    unsigned shift = 0;
-
-    errno = 0;
-    v = strtoull(s, &end, 10);
-    if (errno || end == s || *s == '-') {
-        return false;
-    }
-    switch (*end) {
-    case 'k': case 'K': shift = 10; end++; break;
-    case 'm': case 'M': shift = 20; end++; break;
-    case 'g': case 'G': shift = 30; end++; break;
-    default: break;
-    }
-    if (*end || v == 0 || v > (max >> shift)) {
-        return false;
-    }
-    *out = (uint64_t)v << shift;
-    return true;
+    return bench_parse_size(s, out) && *out <= max;
 }
 
 static bool parse_seconds(const char *s, bool zero_ok, double *out)

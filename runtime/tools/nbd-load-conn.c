@@ -25,6 +25,7 @@
 #include "nbd/nbd-proto.h"
 #include "qemu/atomic.h"
 
+#include "bench-rng.h"
 #include "nbd-load-conn.h"
 #include "nbd-load-handshake.h"
 
@@ -44,7 +45,7 @@ typedef struct ConnState {
     unsigned cur;               /* slot whose payload is being received */
     uint32_t cur_left;          /* payload bytes still to come for @cur */
     uint64_t next;              /* next sequential offset */
-    uint64_t rng;               /* xorshift64* state */
+    uint64_t rng;               /* bench_xorshift64 state, never 0 */
     uint64_t blocks;            /* whole bs-sized blocks in the export */
 } ConnState;
 
@@ -77,18 +78,13 @@ static unsigned conn_in_flight(const ConnState *s)
 
 static uint64_t conn_next_offset(ConnState *s)
 {
-    uint64_t x, block;
+    uint64_t block;
 
     if (s->c->sequential) {
         block = s->next;
         s->next = block + 1 == s->blocks ? 0 : block + 1;
     } else {
-        x = s->rng;
-        x ^= x >> 12;
-        x ^= x << 25;
-        x ^= x >> 27;
-        s->rng = x;
-        block = (x * 0x2545f4914f6cdd1dull) % s->blocks;
+        block = bench_rand_below(&s->rng, s->blocks);
     }
     return block * s->c->bs;
 }
