@@ -32,7 +32,8 @@
 #             is below 1.5, the fio target cannot be met on this machine.
 #   light     the headline and the seed table again with mqblk-nbd-load
 #             (runtime/tools, ~1 us of CPU per request) as the client of
-#             both sides, same options (iodepth 64 per connection, 4k
+#             both sides (the 1.5 target belongs to the fio headline; the
+#             light headline has none), same options (iodepth 64 per connection, 4k
 #             randread, 0.5 s ramp): the server's cost shows in the IOPS.
 #             Its server and client CPU per request are measured by the
 #             client over the measured time (--server-pid).  Without a
@@ -259,7 +260,7 @@ lq0=$(col lseed0_q 1) lq1=$(col lseed1_q 1)
 r_lhead=$(ratio "$lm" "$lq") r_lseed=$(ratio "$ls2" "$ls1")
 echo
 printf '%-44s %12s %12s %7s\n' "mqblk-nbd-load client, 4k randread QD64, IOPS" mqblkd qsd ratio
-printf '%-44s %12s %12s %7s  (target >= 1.5)\n' "1 connection, main loop" "$lm" "$(qsd_col lhead_q)" "$r_lhead"
+printf '%-44s %12s %12s %7s  (the 1.5 target is fio'"'"'s)\n' "1 connection, main loop" "$lm" "$(qsd_col lhead_q)" "$r_lhead"
 printf '%-44s %12s %12s\n' "  latency p50 / p99 (us)" "$(col lhead_m 2)/$(col lhead_m 3)" "$(col lhead_q 2)/$(col lhead_q 3)"
 printf '%-44s %12s %12s %7s  (qsd/mqblkd)\n' "  server CPU us per request" "$(col lhead_m 5)" "$(col lhead_q 5)" "$(ratio "$(col lhead_q 5)" "$(col lhead_m 5)")"
 printf '%-44s %12s %12s\n' "  client CPU us per request" "$(col lhead_m 6)" "$(col lhead_q 6)"
@@ -317,7 +318,7 @@ echo "bench.nbd name=fio-client-ceiling mqblkd=$ceil_m peer=qemu-storage-daemon 
 if [ -n "${sys_fio_mqblkd:-}" ]; then
     echo "bench.nbd name=server-syscalls-per-request mqblkd=$sys_fio_mqblkd peer=qemu-storage-daemon peer_value=${sys_fio_qsd:-missing} ratio=- target=- ok=n/a"
 fi
-echo "bench.nbd name=light-headline mqblkd=$lm peer=qemu-storage-daemon peer_value=$lq ratio=$r_lhead target=1.5 ok=$(okay "$r_lhead" 1.5)"
+echo "bench.nbd name=light-headline mqblkd=$lm peer=qemu-storage-daemon peer_value=$lq ratio=$r_lhead target=- ok=n/a"
 echo "bench.nbd name=light-seed-per-connection mqblkd=$ls2 peer=mqblkd-one-iothread peer_value=$ls1 ratio=$r_lseed target=1.6 ok=$(okay "$r_lseed" 1.6)"
 echo "bench.nbd name=light-seed-main-loop mqblkd=$ls0 peer=qemu-storage-daemon peer_value=$lq0 ratio=$(ratio "$ls0" "$lq0") target=- ok=n/a"
 echo "bench.nbd name=light-seed-one-iothread mqblkd=$ls1 peer=qemu-storage-daemon-one-iothread peer_value=$lq1 ratio=$(ratio "$ls1" "$lq1") target=- ok=n/a"
