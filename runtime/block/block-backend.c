@@ -158,10 +158,10 @@ BlockBackend *blk_new(const char *name)
     BlockBackend *blk;
 
     GLOBAL_STATE_CODE();
-    if (posix_memalign((void **)&blk, THREAD_COUNTER_LINE, sizeof(*blk)) != 0) {
+    blk = calloc(1, sizeof(*blk));
+    if (!blk) {
         abort();
     }
-    memset(blk, 0, sizeof(*blk));
     if (name) {
         blk->name = strdup(name);
     } else if (asprintf(&blk->name, "blk%u", blk_next_id++) < 0) {
@@ -262,6 +262,7 @@ void no_coroutine_fn blk_unref(BlockBackend *blk) GRAPH_UNLOCKED
     blk_remove_bs(blk);
     blk_drain(blk);
     qemu_mutex_destroy(&blk->lock);
+    thread_counter_destroy(&blk->in_flight);
     free(blk->name);
     free(blk);
 }

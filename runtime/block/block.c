@@ -102,11 +102,10 @@ static BlockDriverState *bdrv_new(const BlockDriver *drv)
 {
     BlockDriverState *bs;
 
-    /* The gate's per-thread counters are cache-line aligned. */
-    if (posix_memalign((void **)&bs, THREAD_COUNTER_LINE, sizeof(*bs))) {
+    bs = calloc(1, sizeof(*bs));
+    if (!bs) {
         abort();
     }
-    memset(bs, 0, sizeof(*bs));
     bdrv_request_gate_init(bs);
     bs->drv = drv;
     bs->refcnt = 1;

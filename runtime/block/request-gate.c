@@ -31,6 +31,7 @@ void bdrv_request_gate_destroy(BlockDriverState *bs)
 {
     GLOBAL_STATE_CODE();
     qemu_mutex_destroy(&bs->gate.lock);
+    thread_counter_destroy(&bs->gate.in_flight);
 }
 
 int64_t bdrv_in_flight(BlockDriverState *bs)

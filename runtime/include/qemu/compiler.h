@@ -12,9 +12,12 @@
  * threads must be so that they never cost each other a cache miss: two
  * 64-byte lines, because x86's adjacent-line prefetcher fetches lines in
  * 128-byte aligned pairs (a write to one line of a pair then steals the
- * other from the core that owns it).  Align per-thread slots and objects
- * that one thread writes on every request (an AioContext, a queue's
- * counters) to it, and round their size up to it.
+ * other from the core that owns it).  Align objects that one thread
+ * writes on every request (an AioContext, a queue's counters) to it, and
+ * round their size up to it.  It is a floor, not a guarantee: other
+ * prefetchers reach further, so per-thread counters, the hottest shared
+ * writes, keep each thread's cells on pages of their own
+ * (qemu/thread-counter.h).
  */
 #ifndef QEMU_COMPILER_H
 #define QEMU_COMPILER_H

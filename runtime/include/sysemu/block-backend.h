@@ -7,9 +7,9 @@
  * loop) submitting requests; nothing binds the backend or its nodes to one
  * AioContext, and completions run in the context that submitted.
  *
- * Per-request work on the fast path touches only the calling thread's
- * in-flight slot, the graph reader lock's per-thread counter and the nodes'
- * per-thread gate slots: no cache line that another queue writes.
+ * Per-request work on the fast path writes only the calling thread's cells
+ * of the backend's and the nodes' in-flight counters and the graph reader
+ * lock's per-thread counter: no page that another queue writes.
  *
  * Validation: a request is checked before it reaches the graph.  -EINVAL:
  * negative offset or length, length over BDRV_REQUEST_MAX_BYTES, a qiov
