@@ -8,7 +8,10 @@
 # median over ROUNDS rounds (default 3) of SECONDS-long runs (default 3).
 #
 #   headline  1 connection served by the main loop on both sides (target
-#             >= 1.5); mqblkd with one IOThread is shown beside it.
+#             >= 1.5); mqblkd with one IOThread is shown beside it, and
+#             mqblkd --poll-max-ns 0: mqblkd busy-polls its sockets by
+#             default (adaptive, up to 32 us), qsd's main loop never
+#             polls, so that row is the like-for-like one.
 #             Debian's qemu-storage-daemon 7.2 cannot be measured with an
 #             IOThread: it aborts when a client of such an export
 #             disconnects (blockdev-nbd.c:62 assertion), and fio's nbd
@@ -17,7 +20,10 @@
 #             IOThread per connection (mqblkd; qemu-storage-daemon in the
 #             main loop for reference).  Target: per-connection >= 1.6 x
 #             one IOThread.  fio runs on the same 2 cores, so the client
-#             takes its share of the CPU on both sides alike.
+#             takes its share of the CPU on both sides alike; "max
+#             reachable" is (cores x 1e6 / fio CPU us per request) over the
+#             one-IOThread row: what the per-connection row could reach if
+#             the server cost nothing.
 #   latency   p50/p99 completion latency (fio clat) of the headline runs
 #   server CPU  the daemon's user+system CPU time (all threads, from
 #             /proc/PID/stat) during the run divided by the requests fio
@@ -105,9 +111,12 @@ start() {
     side=$1 n=$2
     shift 2
     rm -f "$sock"
-    if [ "$side" = mqblkd ]; then
+    if [ "$side" = mqblkd ] || [ "$side" = mqblkd-nopoll ]; then
+        poll=
+        if [ "$side" = mqblkd-nopoll ]; then poll="--poll-max-ns 0"; fi
+        # $poll is split on purpose
         "$@" "$mqblkd" --blockdev driver=null,node-name=n0,size=1G,read-zeroes=off \
-            --export "nbd,node=n0,name=disk,unix=$sock,iothreads=$n" \
+            --export "nbd,node=n0,name=disk,unix=$sock,iothreads=$n" $poll \
             2>"$tmp/server.log" &
     else
         io=
@@ -190,7 +199,7 @@ measure_light() {
     stop
 }
 
-configs="head_m:mqblkd:0:1 head_q:qsd:0:1 head1_m:mqblkd:1:1
+configs="head_m:mqblkd:0:1 head_q:qsd:0:1 head0_m:mqblkd-nopoll:0:1 head1_m:mqblkd:1:1
 seed0_m:mqblkd:0:2 seed1_m:mqblkd:1:2 seed2_m:mqblkd:2:2 seed0_q:qsd:0:2
 lhead_m:mqblkd:0:1:light lhead_q:qsd:0:1:light lhead1_m:mqblkd:1:1:light
 lhead1_q:qsd:1:1:light lseed0_m:mqblkd:0:2:light lseed1_m:mqblkd:1:2:light
@@ -236,6 +245,9 @@ r_reach=$(ratio "$ceil_m" "$hq")
 printf '%-44s %12s %12s\n' "  fio CPU us per request" "$fm" "$fq"
 printf '%-44s %12s %12s\n' "  fio client ceiling IOPS (1e6 / fio CPU us)" "$ceil_m" "$ceil_q"
 printf '%-44s %12s %12s %7s  (mqblkd-side ceiling / qsd IOPS)\n' "  max reachable ratio vs qsd" "" "" "$r_reach"
+h0=$(col head0_m 1)
+printf '%-44s %12.0f %12s %7s\n' "1 connection, main loop, --poll-max-ns 0" "$h0" "$hq" "$(ratio "$h0" "$hq")"
+printf '%-44s %12s %12s\n' "  latency p50 / p99 (us); server CPU us/req" "$(col head0_m 2)/$(col head0_m 3); $(col head0_m 5)" ""
 printf '%-44s %12.0f %12s %7s\n' "1 connection, one IOThread" "$h1" "aborts" "$(ratio "$h1" "$hq")"
 printf '%-44s %12s\n' "  latency p50 / p99 (us)" "$(col head1_m 2)/$(col head1_m 3)"
 echo
@@ -245,6 +257,11 @@ printf '%-44s %12.0f %12s\n' "  one IOThread" "$s1" "aborts"
 printf '%-44s %12.0f %12s   per-conn/one = %s (target >= 1.6)\n' "  one IOThread per connection" "$s2" "aborts" "$r_seed"
 printf '%-44s %12s\n' "  latency p50 / p99 (us), per connection" "$(col seed2_m 2)/$(col seed2_m 3)"
 printf '%-44s %12s %12s\n' "  server CPU us per request: none/one/per-conn" "$(col seed0_m 5)/$(col seed1_m 5)/$(col seed2_m 5)" "$(col seed0_q 5)"
+f2=$(col seed2_m 6)
+ceil2=$(awk -v c="$f2" -v n="$(nproc)" 'BEGIN { if (c == "missing" || c == 0) print "missing"; else printf "%.0f", n * 1e6 / c }')
+r_reach2=$(ratio "$ceil2" "$s1")
+printf '%-44s %12s\n' "  fio CPU us per request (per-conn row)" "$f2"
+printf '%-44s %12s %12s   max reachable per-conn/one = %s\n' "  fio ceiling on $(nproc) cores (n x 1e6 / fio us)" "$ceil2" "" "$r_reach2"
 
 # qsd_col NAME: its median IOPS, with a note when qemu-storage-daemon aborted
 qsd_col() {
@@ -310,6 +327,8 @@ fi
 echo
 echo "bench.nbd name=headline mqblkd=$hm peer=qemu-storage-daemon peer_value=$hq ratio=$r_head target=1.5 ok=$(okay "$r_head" 1.5)"
 echo "bench.nbd name=seed-per-connection mqblkd=$s2 peer=mqblkd-one-iothread peer_value=$s1 ratio=$r_seed target=1.6 ok=$(okay "$r_seed" 1.6)"
+echo "bench.nbd name=seed-fio-ceiling mqblkd=$ceil2 peer=mqblkd-one-iothread peer_value=$s1 ratio=$r_reach2 target=1.6 ok=$(okay "$r_reach2" 1.6)"
+echo "bench.nbd name=headline-no-polling mqblkd=$h0 peer=qemu-storage-daemon peer_value=$hq ratio=$(ratio "$h0" "$hq") target=- ok=n/a"
 echo "bench.nbd name=seed-main-loop mqblkd=$s0 peer=qemu-storage-daemon peer_value=$q0 ratio=$(ratio "$s0" "$q0") target=- ok=n/a"
 echo "bench.nbd name=one-iothread-1conn mqblkd=$h1 peer=qemu-storage-daemon-main-loop peer_value=$hq ratio=$(ratio "$h1" "$hq") target=- ok=n/a"
 echo "bench.nbd name=server-cpu-per-request mqblkd=$cm peer=qemu-storage-daemon peer_value=$cq ratio=$r_cpu target=- ok=n/a"

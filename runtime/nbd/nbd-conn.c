@@ -102,13 +102,29 @@ struct NBDConn {
 static void conn_readable(void *opaque);
 static void conn_writable(void *opaque);
 
+/*
+ * Busy-poll callback (when the context polls: aio_context_set_poll_params):
+ * has the peer sent something or hung up?  One non-blocking peek, so that a
+ * client's next requests are seen without sleeping in epoll and being woken.
+ */
+static bool conn_poll_input(void *opaque)
+{
+    NBDConn *c = opaque;
+    char byte;
+    ssize_t n = recv(c->fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+
+    return n >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
+}
+
 static void conn_set_watch(NBDConn *c, bool read, bool write)
 {
     if (c->want_read != read || c->want_write != write) {
         c->want_read = read;
         c->want_write = write;
         aio_set_fd_handler(c->ctx, c->fd, read ? conn_readable : NULL,
-                           write ? conn_writable : NULL, NULL, NULL, c);
+                           write ? conn_writable : NULL,
+                           read ? conn_poll_input : NULL,
+                           read ? conn_readable : NULL, c);
     }
 }
 

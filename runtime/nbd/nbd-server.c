@@ -37,6 +37,7 @@ typedef struct NBDServerConn {
 struct NBDServer {
     char *tcp, *unix_path;
     unsigned n_iothreads;
+    int64_t poll_max_ns;            /* busy-poll window of the serving loops */
     IOThread **iothreads;
     unsigned *iothread_conns;       /* live connections per IOThread */
     unsigned next_iothread;         /* round-robin cursor */
@@ -60,6 +61,21 @@ NBDServer *nbd_server_new(const char *tcp, const char *unix_path,
     s->n_iothreads = iothreads;
     s->listen_fd = -1;
     return s;
+}
+
+void nbd_server_set_poll_max_ns(NBDServer *s, int64_t max_ns)
+{
+    s->poll_max_ns = max_ns;
+}
+
+/* In each serving loop's home thread: adaptive polling, QEMU's defaults
+ * for growth (x2) and shrink (reset). */
+static void server_set_poll_bh(void *opaque)
+{
+    NBDServer *s = opaque;
+
+    aio_context_set_poll_params(qemu_get_current_aio_context(),
+                                s->poll_max_ns, 0, 0);
 }
 
 unsigned nbd_server_iothreads(const NBDServer *s)
@@ -321,6 +337,11 @@ bool no_coroutine_fn GRAPH_UNLOCKED nbd_server_start(NBDServer *s,
             nbd_server_stop(s);
             return false;
         }
+        aio_bh_schedule_oneshot(iothread_get_aio_context(s->iothreads[i]),
+                                server_set_poll_bh, s);
+    }
+    if (s->n_iothreads == 0) {
+        server_set_poll_bh(s);
     }
     aio_set_fd_handler(qemu_get_aio_context(), s->listen_fd, server_accept,
                        NULL, NULL, NULL, s);

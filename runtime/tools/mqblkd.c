@@ -29,6 +29,8 @@
 
 #define MQBLKD_MAX 64
 #define MQBLKD_DEFAULT_ADDR "127.0.0.1:10809"
+#define MQBLKD_DEFAULT_POLL_NS 32768       /* QEMU's IOThread default */
+#define MQBLKD_MAX_POLL_NS 1000000000LL
 
 static struct {
     BlockDriverState *nodes[MQBLKD_MAX];
@@ -38,6 +40,7 @@ static struct {
     NBDServer *servers[MQBLKD_MAX];
     unsigned n_servers;
     const char *control;        /* --control SPEC */
+    long long poll_max_ns;      /* --poll-max-ns */
     MqblkdControl *ctl;
     bool quit;
 } d;
@@ -54,11 +57,16 @@ static void usage(FILE *f)
 "                    addr defaults to " MQBLKD_DEFAULT_ADDR " (loopback);\n"
 "                    iothreads: connections are spread round-robin over N\n"
 "                    IOThreads (0: the main loop; default 1)\n"
+"  --poll-max-ns N   busy-poll the sockets for up to N ns before sleeping,\n"
+"                    in every loop that serves connections (adaptive: the\n"
+"                    window grows while requests keep arriving within it);\n"
+"                    0 never polls (default %d)\n"
 "  --control unix=PATH\n"
 "                    a control socket (mode 0600), one command per line:\n"
 "                    insert-filter NODE FILTER-OPTS, remove-filter NODE,\n"
 "                    query-nodes, quit (mqblkctl PATH COMMAND... sends one)\n"
-"SIGTERM/SIGINT/quit: stop accepting, finish requests, flush, exit 0.\n");
+"SIGTERM/SIGINT/quit: stop accepting, finish requests, flush, exit 0.\n",
+            MQBLKD_DEFAULT_POLL_NS);
 }
 
 /* The server listening on @tcp / @unix_path, created on first use.
@@ -170,13 +178,26 @@ static bool parse_args(int argc, char **argv, Error **errp)
             exit(0);
         }
         if ((strcmp(a, "--blockdev") != 0 && strcmp(a, "--export") != 0 &&
-             strcmp(a, "--control") != 0) || i + 1 == argc) {
+             strcmp(a, "--control") != 0 && strcmp(a, "--poll-max-ns") != 0) ||
+            i + 1 == argc) {
             error_setg(errp, "unknown or incomplete option '%s' (see --help)",
                        a);
             return false;
         }
         i++;
-        if (strcmp(a, "--control") == 0) {
+        if (strcmp(a, "--poll-max-ns") == 0) {
+            char *end;
+
+            errno = 0;
+            d.poll_max_ns = strtoll(argv[i], &end, 10);
+            if (errno || end == argv[i] || *end || d.poll_max_ns < 0 ||
+                d.poll_max_ns > MQBLKD_MAX_POLL_NS) {
+                error_setg(errp, "--poll-max-ns: '%s' is not a number of "
+                           "nanoseconds from 0 to %lld", argv[i],
+                           MQBLKD_MAX_POLL_NS);
+                return false;
+            }
+        } else if (strcmp(a, "--control") == 0) {
             if (d.control) {
                 error_setg(errp, "--control given twice");
                 return false;
@@ -258,12 +279,14 @@ int main(int argc, char **argv)
         return 1;
     }
     main_ctx = qemu_get_aio_context();
+    d.poll_max_ns = MQBLKD_DEFAULT_POLL_NS;
     ret = parse_args(argc, argv, &err) ? 0 : 2;
     if (ret == 0 && d.control) {
         d.ctl = mqblkd_control_new(d.control, &err);
         ret = d.ctl ? 0 : 2;
     }
     for (unsigned i = 0; ret == 0 && i < d.n_servers; i++) {
+        nbd_server_set_poll_max_ns(d.servers[i], d.poll_max_ns);
         if (!nbd_server_start(d.servers[i], &err)) {
             ret = 1;
         } else {

@@ -352,6 +352,11 @@ bool polling_fn aio_poll(AioContext *ctx, bool blocking)
     if (blocking && !polled) {
         qatomic_fetch_sub(&ctx->notify_me, 2);
     }
+    /* How long this iteration waited for work (polling included; the
+     * callbacks below are not waiting). */
+    if (blocking && ctx->poll_max_ns) {
+        adjust_poll_ns(ctx, qemu_clock_get_ns() - start);
+    }
     aio_notify_accept(ctx);
 
     if (polled) {
@@ -363,9 +368,5 @@ bool polling_fn aio_poll(AioContext *ctx, bool blocking)
         purge_deleted(ctx);
     }
     progress |= aio_timers_run_expired(ctx);
-
-    if (blocking && ctx->poll_max_ns) {
-        adjust_poll_ns(ctx, qemu_clock_get_ns() - start);
-    }
     return progress;
 }

@@ -46,6 +46,15 @@ NBDServer *nbd_server_new(const char *tcp, const char *unix_path,
 bool nbd_server_add_export(NBDServer *s, const char *name, BlockBackend *blk,
                            bool writable, Error **errp) GRAPH_UNLOCKED;
 
+/*
+ * Let the event loops that serve connections (the IOThreads, or the main
+ * loop with 0 IOThreads) busy-poll their sockets for up to @max_ns before
+ * sleeping (adaptive, like QEMU's IOThread poll-max-ns); 0 (the default)
+ * never polls.  Polling trades CPU time for the wake-ups a client's next
+ * request would otherwise cost.  Before nbd_server_start().
+ */
+void nbd_server_set_poll_max_ns(NBDServer *s, int64_t max_ns);
+
 /* Create the IOThreads, bind, listen, accept from the main loop.
  * Returns: false with *errp (address in use, bad address, ...). */
 bool no_coroutine_fn nbd_server_start(NBDServer *s, Error **errp) GRAPH_UNLOCKED;

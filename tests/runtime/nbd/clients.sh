@@ -26,6 +26,10 @@
 #               (2 connections, JSON) and over TCP (sequential, 1m, text):
 #               requests completed, no errors, sane figures (the
 #               daemon's CPU too, --server-pid)
+#   poll        busy-polling (the default --poll-max-ns): a load through
+#               polling IOThreads completes without errors, and a
+#               connected but idle client costs the daemon under 10 % of
+#               a CPU (a poll that always found input would spin at 100 %)
 #   loaderr     mqblk-nbd-load's failures: unknown export, no server, bad
 #               options, error replies and a bogus cookie (from
 #               fake-nbd-server.py), the daemon killed mid-run (exit 1 and
@@ -281,6 +285,10 @@ cli)
     expect_error 2 "TLS is not supported" --blockdev $null --export nbd,node=n0,tls-creds=x
     expect_error 2 "has no option 'colour'" --blockdev $null --export nbd,node=n0,colour=red
     expect_error 2 "only 'nbd" --blockdev $null --export fuse,node=n0
+    expect_error 2 "poll-max-ns: '-1' is not a number" --blockdev $null \
+        --export nbd,node=n0,unix=$sock --poll-max-ns -1
+    expect_error 2 "poll-max-ns: '5x'" --poll-max-ns 5x --blockdev $null \
+        --export nbd,node=n0,unix=$sock
     expect_error 2 "read-only" --blockdev $null,read-only=on \
         --export nbd,node=n0,writable=on,unix=$sock
     expect_error 2 "exclude each other" --blockdev $null \
@@ -411,6 +419,32 @@ control)
     rc=0
     "$mqblkctl" "$tmp/ctl.sock" query-nodes >/dev/null 2>&1 || rc=$?
     [ "$rc" = 2 ] || fail "mqblkctl without a daemon: exit $rc, want 2"
+    ;;
+poll)
+    need jq qemu-io "$nbdload"
+    start_daemon --blockdev driver=null,node-name=n0,size=64M \
+        --export "nbd,node=n0,name=disk,unix=$sock,iothreads=1" --poll-max-ns 100000
+    # an idle client on the IOThread: one read, 4 s of silence, one read
+    qemu-io -r -f raw -c "read 0 4k" -c "sleep 4000" -c "read 0 4k" "$uri" \
+        >"$tmp/qio" 2>&1 & qio=$!
+    sleep 0.3
+    # a load on the same IOThread opens its poll window
+    "$nbdload" --unix "$sock" --export disk --connections 1 --iodepth 16 \
+        --runtime 1 --ramp 0.2 --json >"$tmp/load.json" 2>"$tmp/load.err" ||
+        fail "mqblk-nbd-load: $(cat "$tmp/load.err" "$tmp/load.json")"
+    jq -e '.errors == 0 and .ios > 1000' "$tmp/load.json" >/dev/null ||
+        fail "load through a polling loop: $(cat "$tmp/load.json")"
+    # then only the idle client is left: the loop must go back to sleeping
+    sleep 0.3
+    t0=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
+    sleep 1
+    t1=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
+    kill -0 $qio 2>/dev/null || fail "qemu-io ended before the idle second was over"
+    wait $qio || fail "qemu-io: $(cat "$tmp/qio")"
+    hz=$(getconf CLK_TCK)
+    [ $(( (t1 - t0) * 10 )) -le "$hz" ] ||
+        fail "idle connection: the daemon used $((t1 - t0)) of $hz ticks in 1 s"
+    stop_daemon
     ;;
 load)
     need jq "$nbdload"
