@@ -78,6 +78,17 @@ BlockDriverState *bdrv_next_node(BlockDriverState *bs)
     return bs ? bs->next_node : all_nodes;
 }
 
+BlockDriverState *GRAPH_RDLOCK bdrv_child_node(BlockDriverState *bs, unsigned n)
+{
+    BdrvChild *c = bs->children;
+
+    GLOBAL_STATE_CODE();
+    while (c && n--) {
+        c = c->next;
+    }
+    return c ? c->bs : NULL;
+}
+
 const char *bdrv_get_node_name(const BlockDriverState *bs)
 {
     IO_CODE();

@@ -22,6 +22,7 @@
 
 #include "block/aio.h"
 #include "block/block.h"
+#include "block/graph-lock.h"
 #include "qemu/main-loop.h"
 #include "mqblkd-control.h"
 
@@ -184,7 +185,8 @@ static char *no_coroutine_fn cmd_remove_filter(char **argv, int argc,
     return bs && bdrv_remove_filter(bs, errp) == 0 ? strdup("") : NULL;
 }
 
-/* query-nodes: "NAME:DRIVER" for every node, in opening order */
+/* query-nodes: "NAME:DRIVER" for every node, in opening order, followed
+ * by "(CHILD,...)" when it has children */
 static char *cmd_query_nodes(char **argv, int argc, Error **errp)
 {
     char *out = NULL;
@@ -198,12 +200,22 @@ static char *cmd_query_nodes(char **argv, int argc, Error **errp)
         return NULL;
     }
     f = open_memstream(&out, &len);
+    bdrv_graph_rdlock_main_loop();
     for (BlockDriverState *bs = bdrv_next_node(NULL); bs;
          bs = bdrv_next_node(bs)) {
+        BlockDriverState *child;
+
         fprintf(f, "%s%s:%s", out && len ? " " : "", bdrv_get_node_name(bs),
                 bdrv_get_format_name(bs));
+        for (unsigned n = 0; (child = bdrv_child_node(bs, n)); n++) {
+            fprintf(f, "%c%s", n ? ',' : '(', bdrv_get_node_name(child));
+        }
+        if (bdrv_child_node(bs, 0)) {
+            fputc(')', f);
+        }
         fflush(f);
     }
+    bdrv_graph_rdunlock_main_loop();
     fclose(f);
     return out;
 }

@@ -4,7 +4,7 @@
  *
  *   insert-filter NODE FILTER-OPTS   ->  "ok FILTER-NODE-NAME"
  *   remove-filter FILTER-NODE        ->  "ok"
- *   query-nodes                      ->  "ok NAME:DRIVER NAME:DRIVER ..."
+ *   query-nodes                      ->  "ok NAME:DRIVER[(CHILD,...)] ..."
  *   quit                             ->  "ok", then the daemon stops
  *   anything else                    ->  "error: MESSAGE"
  *

@@ -54,6 +54,11 @@ BlockDriverState *bdrv_find_node(const char *node_name);
  * Main loop. */
 BlockDriverState *bdrv_next_node(BlockDriverState *bs);
 
+/* Returns: the @n-th child node of @bs (0: the first attached), or NULL
+ * past the last.  Main loop, graph read-locked
+ * (bdrv_graph_rdlock_main_loop()). */
+BlockDriverState *bdrv_child_node(BlockDriverState *bs, unsigned n) GRAPH_RDLOCK;
+
 /* ---- graph changes (main loop) ------------------------------------- */
 
 /*

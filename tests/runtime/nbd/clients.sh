@@ -134,10 +134,11 @@ ctl_error() {
     case $reply in "error: "*"$pattern"*) ;; *) fail "mqblkctl $*: no '$pattern' in: $reply" ;; esac
 }
 
-# has_node NAME:DRIVER: query-nodes lists it
+# has_node NAME:DRIVER[(CHILD,...)]: query-nodes lists it (with exactly
+# these children when they are given)
 has_node() {
     ctl query-nodes
-    case " ${reply#ok} " in *" $1 "*) return 0 ;; esac
+    case " ${reply#ok} " in *" $1 "*|*" $1("*) return 0 ;; esac
     return 1
 }
 
@@ -335,7 +336,7 @@ graph)
         if [ $((cycle % 2)) = 1 ]; then iops=300; else iops=100000; fi
         ctl insert-filter f0 "driver=throttle,node-name=thr0,iops-total=$iops"
         [ "$reply" = "ok thr0" ] || fail "insert-filter replied: $reply"
-        has_node thr0:throttle || fail "cycle $cycle: thr0 missing after insert: $reply"
+        has_node "thr0:throttle(f0)" || fail "cycle $cycle: thr0 missing after insert: $reply"
         # load 2: a pattern per cycle, written and read back through the filter
         pat=$(printf '0x%02x' $((cycle + 16)))
         qemu-io -f raw -c "write -P $pat 40M 256k" -c "read -P $pat 40M 256k" \
