@@ -12,13 +12,11 @@
 #             mqblkd --poll-max-ns 0: mqblkd busy-polls its sockets by
 #             default (adaptive, up to 32 us), qsd's main loop never
 #             polls, so that row is the like-for-like one.
-#   batching  the headline again with fio's completion batching
-#             (--iodepth_batch_submit=16 --iodepth_batch_complete_min=16
-#             --iodepth_batch_complete_max=64, both servers alike): by
-#             default fio's nbd engine reaps one reply per poll(), and its
-#             own CPU per request (the fio ceiling below) caps both
-#             servers near the same figure; batching lowers the client's
-#             cost so that the rows show more of the servers'.
+#   pinned    the headline again with the daemon on CPU 1 and fio on CPU 0
+#             (taskset, both servers alike): no CPU shared between client
+#             and server, no scheduler placement in the figure.  fio's
+#             busy share of its CPU is printed: near 100 % means the row
+#             measured fio, and the ratio cannot exceed fio's ceiling.
 #             Debian's qemu-storage-daemon 7.2 cannot be measured with an
 #             IOThread: it aborts when a client of such an export
 #             disconnects (blockdev-nbd.c:62 assertion), and fio's nbd
@@ -149,7 +147,8 @@ stop() {
 fio_run() {
     jobs=$1 out=$2 ramp=${3:-0.5}
     shift 2; [ $# = 0 ] || shift
-    fio --name=r --ioengine=nbd --uri="nbd+unix:///disk?socket=$sock" \
+    # $fio_wrap is split on purpose
+    ${fio_wrap:-} fio --name=r --ioengine=nbd --uri="nbd+unix:///disk?socket=$sock" \
         --rw=randread --bs=4k --iodepth=64 --numjobs="$jobs" --thread \
         --group_reporting --time_based --runtime="$secs" --ramp_time="$ramp" \
         --size=1G --output-format=json "$@" >"$out" 2>"$out.err" ||
@@ -180,23 +179,19 @@ median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] 
 # Server CPU time (user + system, all threads) in clock ticks.
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 
-# The same fio command with completion batching (both servers alike): fio
-# reaps up to 64 completions per wake-up, at least 16, and submits 16 at a
-# time, instead of one reply per poll().
-fio_batch="--iodepth_batch_submit=16 --iodepth_batch_complete_min=16 --iodepth_batch_complete_max=64"
-
-# measure NAME SIDE IOTHREADS JOBS [batch]: one fio run appended to
+# measure NAME SIDE IOTHREADS JOBS [pinned]: one fio run appended to
 # $tmp/NAME.runs as "iops p50_us p99_us ios server_cpu_us_per_request
-# fio_cpu_us_per_request".
+# fio_cpu_us_per_request"; pinned: the daemon on CPU 1, fio on CPU 0.
 measure() {
-    start "$2" "$3"
-    t0=$(cpu_ticks "$pid")
-    if [ "${5:-}" = batch ]; then
-        # $fio_batch is split on purpose
-        set -- "$1" $(fio_run "$4" "$tmp/$1.json" 0 $fio_batch)
+    fio_wrap=
+    if [ "${5:-}" = pinned ]; then
+        start "$2" "$3" taskset -c 1
+        fio_wrap="taskset -c 0"
     else
-        set -- "$1" $(fio_run "$4" "$tmp/$1.json" 0)
+        start "$2" "$3"
     fi
+    t0=$(cpu_ticks "$pid")
+    set -- "$1" $(fio_run "$4" "$tmp/$1.json" 0)
     t1=$(cpu_ticks "$pid")
     echo "$2 $3 $4 $5 $(awk -v t="$((t1 - t0))" -v hz="$(getconf CLK_TCK)" -v n="$5" \
         'BEGIN { printf "%.2f", t * 1e6 / hz / n }') $6" >>"$tmp/$1.runs"
@@ -220,7 +215,7 @@ measure_light() {
 }
 
 configs="head_m:mqblkd:0:1 head_q:qsd:0:1 head0_m:mqblkd-nopoll:0:1 head1_m:mqblkd:1:1
-headb_m:mqblkd:0:1:batch headb_q:qsd:0:1:batch headb0_m:mqblkd-nopoll:0:1:batch
+headp_m:mqblkd:0:1:pinned headp_q:qsd:0:1:pinned
 seed0_m:mqblkd:0:2 seed1_m:mqblkd:1:2 seed2_m:mqblkd:2:2 seed0_q:qsd:0:2
 lhead_m:mqblkd:0:1:light lhead_q:qsd:0:1:light lhead1_m:mqblkd:1:1:light
 lhead1_q:qsd:1:1:light lseed0_m:mqblkd:0:2:light lseed1_m:mqblkd:1:2:light
@@ -271,13 +266,13 @@ printf '%-44s %12.0f %12s %7s\n' "1 connection, main loop, --poll-max-ns 0" "$h0
 printf '%-44s %12s %12s\n' "  latency p50 / p99 (us); server CPU us/req" "$(col head0_m 2)/$(col head0_m 3); $(col head0_m 5)" ""
 printf '%-44s %12.0f %12s %7s\n' "1 connection, one IOThread" "$h1" "aborts" "$(ratio "$h1" "$hq")"
 printf '%-44s %12s\n' "  latency p50 / p99 (us)" "$(col head1_m 2)/$(col head1_m 3)"
-hbm=$(col headb_m 1) hbq=$(col headb_q 1) hb0=$(col headb0_m 1)
-r_headb=$(ratio "$hbm" "$hbq")
-printf '%-44s %12s %12s %7s  (target >= 1.5)\n' "1 connection, main loop, batching fio" "$hbm" "$hbq" "$r_headb"
-printf '%-44s %12s %12s\n' "  latency p50 / p99 (us)" "$(col headb_m 2)/$(col headb_m 3)" "$(col headb_q 2)/$(col headb_q 3)"
-printf '%-44s %12s %12s\n' "  server CPU us per request" "$(col headb_m 5)" "$(col headb_q 5)"
-printf '%-44s %12s %12s\n' "  fio CPU us per request" "$(col headb_m 6)" "$(col headb_q 6)"
-printf '%-44s %12s %12s %7s\n' "  the same, mqblkd --poll-max-ns 0" "$hb0" "$hbq" "$(ratio "$hb0" "$hbq")"
+hpm=$(col headp_m 1) hpq=$(col headp_q 1)
+r_headp=$(ratio "$hpm" "$hpq")
+# fio's busy share of its CPU: IOPS x fio CPU us per request / 1e6
+busy() { awk -v i="$1" -v c="$2" 'BEGIN { if (i == "missing" || c == "missing") print "missing"; else printf "%.0f%%", i * c / 1e4 }'; }
+printf '%-44s %12s %12s %7s  (target >= 1.5)\n' "1 connection, main loop, daemon/fio pinned" "$hpm" "$hpq" "$r_headp"
+printf '%-44s %12s %12s\n' "  server CPU us per request" "$(col headp_m 5)" "$(col headp_q 5)"
+printf '%-44s %12s %12s\n' "  fio CPU us per request; fio CPU busy" "$(col headp_m 6); $(busy "$hpm" "$(col headp_m 6)")" "$(col headp_q 6); $(busy "$hpq" "$(col headp_q 6)")"
 echo
 printf '%-44s %12s %12s\n' "2 connections (seed table), IOPS" mqblkd qsd
 printf '%-44s %12.0f %12s\n' "  no IOThread (main loop)" "$s0" "$q0"
@@ -326,6 +321,7 @@ if ls "$tmp"/*.aborts >/dev/null 2>&1; then
 fi
 
 if [ "$syscalls" = 1 ] && command -v strace >/dev/null; then
+    fio_wrap=
     echo
     for run in mqblkd:fio qsd:fio mqblkd:light qsd:light; do
         side=${run%:*} client=${run#*:}
@@ -354,8 +350,7 @@ fi
 
 echo
 echo "bench.nbd name=headline mqblkd=$hm peer=qemu-storage-daemon peer_value=$hq ratio=$r_head target=1.5 ok=$(okay "$r_head" 1.5)"
-echo "bench.nbd name=headline-batching-fio mqblkd=$hbm peer=qemu-storage-daemon peer_value=$hbq ratio=$r_headb target=1.5 ok=$(okay "$r_headb" 1.5)"
-echo "bench.nbd name=headline-batching-fio-no-polling mqblkd=$hb0 peer=qemu-storage-daemon peer_value=$hbq ratio=$(ratio "$hb0" "$hbq") target=- ok=n/a"
+echo "bench.nbd name=headline-pinned mqblkd=$hpm peer=qemu-storage-daemon peer_value=$hpq ratio=$r_headp target=1.5 ok=$(okay "$r_headp" 1.5)"
 echo "bench.nbd name=seed-per-connection mqblkd=$s2 peer=mqblkd-one-iothread peer_value=$s1 ratio=$r_seed target=1.6 ok=$(okay "$r_seed" 1.6)"
 echo "bench.nbd name=seed-fio-ceiling mqblkd=$ceil2 peer=mqblkd-one-iothread peer_value=$s1 ratio=$r_reach2 target=1.6 ok=$(okay "$r_reach2" 1.6)"
 echo "bench.nbd name=headline-no-polling mqblkd=$h0 peer=qemu-storage-daemon peer_value=$hq ratio=$(ratio "$h0" "$hq") target=- ok=n/a"
