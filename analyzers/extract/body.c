@@ -127,6 +127,12 @@ static void children(CXCursor c, CursorVec *out)
     clang_visitChildren(c, collect, out);
 }
 
+/* Child @i of @v, or a null cursor: an operator's operands by position. */
+static CXCursor kid(const CursorVec *v, size_t i)
+{
+    return i < v->n ? v->v[i] : clang_getNullCursor();
+}
+
 static unsigned start_offset(const BcBody *b, CXCursor c, bool *in_file)
 {
     CXFile file;
@@ -415,14 +421,16 @@ static void cond(BcBody *b, CXCursor c, uint32_t t, uint32_t f)
     char op[8];
 
     children(c, &kids);
-    if (k == CXCursor_UnaryOperator && kids.n == 1) {
-        operator_spelling(b, c, clang_getNullCursor(), kids.v[0], op, sizeof(op));
+    /* A unary operator has one operand, a binary one two (kid() is null
+     * past the end, and a null operand spells no operator). */
+    if (k == CXCursor_UnaryOperator) {
+        operator_spelling(b, c, clang_getNullCursor(), kid(&kids, 0), op, sizeof(op));
         if (strcmp(op, "!") == 0) {
             cond(b, kids.v[0], f, t);
             goto out;
         }
-    } else if (k == CXCursor_BinaryOperator && kids.n == 2) {
-        operator_spelling(b, c, kids.v[0], kids.v[1], op, sizeof(op));
+    } else if (k == CXCursor_BinaryOperator) {
+        operator_spelling(b, c, kid(&kids, 0), kid(&kids, 1), op, sizeof(op));
         if (strcmp(op, "&&") == 0 || strcmp(op, "||") == 0) {
             uint32_t mid = new_block(b);
             if (op[0] == '&') {
@@ -678,11 +686,8 @@ static void binary_operator(BcBody *b, CXCursor c, CursorVec *kids)
 {
     char op[8];
 
-    op[0] = '\0';
-    if (kids->n == 2) {
-        operator_spelling(b, c, kids->v[0], kids->v[1], op, sizeof(op));
-    }
-    if (kids->n == 2 && (!strcmp(op, "&&") || !strcmp(op, "||"))) {
+    operator_spelling(b, c, kid(kids, 0), kid(kids, 1), op, sizeof(op));
+    if (!strcmp(op, "&&") || !strcmp(op, "||")) {
         uint32_t join = new_block(b);
         cond(b, c, join, join);
         b->cur = join;
@@ -692,7 +697,7 @@ static void binary_operator(BcBody *b, CXCursor c, CursorVec *kids)
     bc_vec_foreach(kids, k) {
         node(b, *k);
     }
-    if (kids->n == 2 && !strcmp(op, "=")) {
+    if (!strcmp(op, "=")) {
         CXCursor rhs = strip_parens(kids->v[1]);
         CXCursor lhs = clang_getCursorReferenced(strip_parens(kids->v[0]));
         if (clang_getCursorKind(strip_parens(kids->v[0])) == CXCursor_DeclRefExpr) {
