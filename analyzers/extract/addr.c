@@ -87,14 +87,17 @@ typedef struct InitCtx {
     const char *context_usr;
 } InitCtx;
 
-/* Store @value into @field (a function pointer, or a nested aggregate). */
+/* Store @value into @field (a function pointer, or a nested aggregate).  A
+ * function stored in a data field (`void *handler`) is stored in that slot
+ * too: no call goes through it, so the function has callers no one sees
+ * (BC010 suggests nothing for it), as for any slot without a label. */
 static void init_field(InitCtx *ic, CXCursor field, CXCursor value)
 {
     CXCursor v = bc_strip_expr(value);
 
     if (clang_getCursorKind(v) == CXCursor_InitListExpr) {
         bc_addr_init_list(ic->t, v, NULL, ic->context_usr);
-    } else if (!clang_Cursor_isNull(field) && bc_type_is_fnptr(clang_getCursorType(field))) {
+    } else if (!clang_Cursor_isNull(field)) {
         bc_addr_store(ic->t, v, bc_cursor_usr(ic->t, field), BC_ADDR_INITIALIZER,
                       ic->context_usr);
     }
