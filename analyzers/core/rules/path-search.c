@@ -8,14 +8,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A call the config says does not poll: a listed argument is fresh, or
- * the constant 0/false. */
+/* A direct call the config says does not poll: a listed argument is fresh,
+ * or the constant 0/false.  @e is a call or slot-call edge, so it carries
+ * its call record; a NULL config lists nothing (bc_config_no_poll_when_*). */
 static bool no_poll_call(const BcSearch *s, const BcEdge *e)
 {
     const BcCall *c = e->call;
     const char *callee;
 
-    if (!s->cfg || !c || e->kind != BC_EDGE_CALL) {
+    if (e->kind != BC_EDGE_CALL) {
         return false;
     }
     callee = bc_graph_node(s->g, e->to)->name;
