@@ -585,7 +585,8 @@ static void init_field(PluginTu *t, const FieldDecl *field, const Expr *value,
 
     if (const auto *list = dyn_cast_or_null<InitListExpr>(v)) {
         addr_init_list(t, list, nullptr, context_usr);
-    } else if (field && type_is_fnptr(field->getType())) {
+    } else if (field) {
+        /* A data field (`void *handler`) is a slot too (extract/addr.c). */
         addr_store(t, v, decl_usr(t, field), BC_ADDR_INITIALIZER, context_usr);
     }
 }
