@@ -5,9 +5,11 @@
 #include <blkcheck/annotations.h>
 #include "corpus.h"
 
+extern int trace_enabled;
 void trace_entry(const char *fn);
 
-#define BDRV_GS_ENTRY() do { GLOBAL_STATE_CODE(); trace_entry(__func__); } while (0)
+#define BDRV_GS_ENTRY() \
+    do { if (trace_enabled) { trace_entry(__func__); } GLOBAL_STATE_CODE(); } while (0)
 #define BDRV_IO_ENTRY() do { IO_CODE(); trace_entry(__func__); } while (0)
 
 void bdrv_refresh_limits(BlockDriverState *bs)
