@@ -95,9 +95,13 @@ static void init_field(InitCtx *ic, CXCursor field, CXCursor value)
 {
     CXCursor v = bc_strip_expr(value);
 
+    if (clang_Cursor_isNull(field)) {
+        return;
+    }
     if (clang_getCursorKind(v) == CXCursor_InitListExpr) {
-        bc_addr_init_list(ic->t, v, NULL, ic->context_usr);
-    } else if (!clang_Cursor_isNull(field)) {
+        /* A nested struct, or an array field whose elements are the slot. */
+        bc_addr_init_list(ic->t, v, bc_cursor_usr(ic->t, field), ic->context_usr);
+    } else {
         bc_addr_store(ic->t, v, bc_cursor_usr(ic->t, field), BC_ADDR_INITIALIZER,
                       ic->context_usr);
     }
@@ -133,6 +137,23 @@ static bool init_designated(InitCtx *ic, CXCursor c)
     return true;
 }
 
+/* The value of array element @c: `[i] = value` (also `[i ... j]`, `[i][j]`)
+ * is an unexposed expression whose children are the indexes, then the
+ * value; an implicit conversion (the same kind) has one child. */
+static CXCursor element_value(CXCursor c)
+{
+    CXCursor ch[3] = { clang_getNullCursor(), clang_getNullCursor(), clang_getNullCursor() };
+
+    if (clang_getCursorKind(c) != CXCursor_UnexposedExpr) {
+        return c;
+    }
+    clang_visitChildren(c, collect_children, ch);
+    if (clang_Cursor_isNull(ch[1])) {
+        return c;
+    }
+    return clang_Cursor_isNull(ch[2]) ? ch[1] : ch[2];
+}
+
 static enum CXChildVisitResult init_visit(CXCursor c, CXCursor parent, CXClientData d)
 {
     InitCtx *ic = d;
@@ -142,7 +163,7 @@ static enum CXChildVisitResult init_visit(CXCursor c, CXCursor parent, CXClientD
         return CXChildVisit_Continue;
     }
     if (!ic->is_record) {
-        CXCursor v = bc_strip_expr(c);
+        CXCursor v = bc_strip_expr(element_value(c));
         if (clang_getCursorKind(v) == CXCursor_InitListExpr) {
             bc_addr_init_list(ic->t, v, ic->array_slot, ic->context_usr);
         } else if (ic->array_slot) {
