@@ -215,3 +215,17 @@ int continue_after_inner(BlockDriverState *bs, int n)
     }
     return c;
 }
+
+/* A macro's for without an init: its condition still ends the loop, so
+ * what follows the loop runs (and is not held). */
+#define FOR_REST_OF_CHAIN(bs) for (; (bs); (bs) = (bs)->backing)
+
+int rest_of_chain(BlockDriverState *bs)
+{
+    int n = 0;
+
+    FOR_REST_OF_CHAIN(bs) {
+        n++;
+    }
+    return n + bdrv_child_count(bs);            // expect: BC007
+}

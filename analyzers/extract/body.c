@@ -538,12 +538,13 @@ static void for_parts(BcBody *b, CXCursor c, CursorVec *kids, CXCursor part[3])
         part[0] = kids->v[0], part[1] = kids->v[1], part[2] = kids->v[2];
         return;
     }
-    CXSourceLocation loc = clang_getCursorLocation(c);
-    CXFile sf, ef;
-    unsigned soff, eoff;
-    clang_getSpellingLocation(loc, &sf, NULL, NULL, &soff);
-    clang_getExpansionLocation(loc, &ef, NULL, NULL, &eoff);
-    if (sf == ef && soff == eoff) {
+    /* A for that a macro spells starts where the macro is used.  (libclang
+     * 14's spelling location of a macro's token is where it is used, not
+     * where it is written: it cannot tell.) */
+    CXFile file;
+    unsigned at;
+    clang_getExpansionLocation(clang_getCursorLocation(c), &file, NULL, NULL, &at);
+    if (!bc_macros_at(b->t, file, at)) {
         /* Offsets of the two ';' of the header. */
         unsigned semi[2] = { 0, 0 }, found = 0, depth = 0;
         CXToken *toks = NULL;
