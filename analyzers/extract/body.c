@@ -577,12 +577,13 @@ static void for_parts(BcBody *b, CXCursor c, CursorVec *kids, CXCursor part[3])
             return;
         }
     }
-    /* Macro body: a declaration is the init; otherwise cond first. */
+    /* Macro body: a declaration is the init; otherwise cond first.  At most
+     * two parts are left (three returned above). */
     size_t i = 0;
     if (clang_getCursorKind(kids->v[0]) == CXCursor_DeclStmt) {
         part[0] = kids->v[i++];
     }
-    for (int p = 1; i < n && p < 3; p++) {
+    for (int p = 1; i < n; p++) {
         part[p] = kids->v[i++];
     }
 }
