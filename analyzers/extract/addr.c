@@ -6,7 +6,8 @@
  * A call through a vtable field reaches whatever was stored in that field,
  * so each place that stores a function into a slot is a fact: designated
  * and positional initializers of struct fields (nested structs and arrays
- * included), assignments `x->field = fn` / `var = fn`, initialized
+ * included, `[i] = fn` array designators, array fields), assignments
+ * `x->field = fn` / `var = fn`, initialized
  * function-pointer variables, and functions passed as arguments (the slot
  * is the callee's parameter when the callee is a known function).  A value
  * `c ? f : g` stores both.  Each function reference recorded here is
