@@ -60,7 +60,7 @@ int do_while_relocks(BlockDriverState *bs, int n)
         bdrv_graph_rdlock_main_loop();
     } while (--n > 0);
     bdrv_graph_rdunlock_main_loop();
-    return c;
+    return c + bdrv_child_count(bs);            // expect: BC007
 }
 
 int for_three_parts(BlockDriverState *bs, int n)
