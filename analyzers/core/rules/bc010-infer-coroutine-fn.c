@@ -91,7 +91,7 @@ static void add_fixit(Fixits *f, BcLoc loc, const char *text)
 {
     BcFixit x = { loc, text };
 
-    if (!loc.file || !loc.line) {
+    if (!loc.file) {            /* no position (libclang gives line 0 with it) */
         return;
     }
     bc_vec_foreach(f, it) {
