@@ -34,3 +34,11 @@ int coroutine_fn co_setup_deferred(BlockDriverState *bs, DeferFunc *defer)
     defer(co_cb, bs);                           // expect-not: BC003
     return 0;
 }
+
+/* (d) Through the variadic part of a known callee: no parameter names it. */
+void register_handlers(BlockDriverState *bs, int n, ...);
+
+void setup_handlers(BlockDriverState *bs)
+{
+    register_handlers(bs, 2, co_cb, plain_cb);  // expect: BC003 "coroutine_fn 'co_cb' passed as a plain function pointer"
+}

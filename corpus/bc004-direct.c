@@ -7,6 +7,13 @@ void coroutine_fn co_poll_once(BlockDriverState *bs)
     aio_poll(bs->ctx, 1);                       // expect: BC004 "polls (aio_poll)"
 }
 
+/* Polling until nothing is left to do: the call is the loop's condition. */
+void coroutine_fn co_flush_events(BlockDriverState *bs)
+{
+    while (aio_poll(bs->ctx, 0)) {              // expect: BC004 "polls (aio_poll)"
+    }
+}
+
 static void wait_idle(BlockDriverState *bs)
 {
     AIO_WAIT_WHILE(bs->ctx, bs->in_flight > 0); // expect-not: BC004 // expect-hop: BC004 "poll: 'wait_idle' polls (AIO_WAIT_WHILE)"

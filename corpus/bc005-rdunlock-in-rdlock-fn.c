@@ -47,3 +47,16 @@ void GRAPH_RDLOCK drops_sometimes(BlockDriverState *bs, int x)
         bdrv_graph_rdlock_main_loop();
     }
 }
+
+/* One call deeper: the helper drops the lock, then calls the poller. */
+static void drop_then_wait(BlockDriverState *bs)
+{
+    bdrv_graph_rdunlock_main_loop();
+    helper_polls(bs);
+    bdrv_graph_rdlock_main_loop();
+}
+
+void GRAPH_RDLOCK calls_dropper(BlockDriverState *bs)
+{
+    drop_then_wait(bs);                                 // expect-not: BC005
+}

@@ -60,7 +60,7 @@ int do_while_relocks(BlockDriverState *bs, int n)
         bdrv_graph_rdlock_main_loop();
     } while (--n > 0);
     bdrv_graph_rdunlock_main_loop();
-    return c;
+    return c + bdrv_child_count(bs);            // expect: BC007
 }
 
 int for_three_parts(BlockDriverState *bs, int n)
@@ -194,4 +194,38 @@ int count_active(BlockDriverState *bs, int n)
         bdrv_graph_rdunlock_main_loop();
     }
     return c;
+}
+
+/* A continue after an inner loop goes to the outer loop, which takes the
+ * lock again: the inner loop's body is always held. */
+int continue_after_inner(BlockDriverState *bs, int n)
+{
+    int c = 0;
+
+    for (int i = 0; i < n; i++) {
+        bdrv_graph_rdlock_main_loop();
+        while (bs->in_flight > c) {
+            c += bdrv_child_count(bs);          // expect-not: BC007
+        }
+        bdrv_graph_rdunlock_main_loop();
+        if (bs->backing) {
+            continue;
+        }
+        c++;
+    }
+    return c;
+}
+
+/* A macro's for without an init: its condition still ends the loop, so
+ * what follows the loop runs (and is not held). */
+#define FOR_REST_OF_CHAIN(bs) for (; (bs); (bs) = (bs)->backing)
+
+int rest_of_chain(BlockDriverState *bs)
+{
+    int n = 0;
+
+    FOR_REST_OF_CHAIN(bs) {
+        n++;
+    }
+    return n + bdrv_child_count(bs);            // expect: BC007
 }

@@ -30,3 +30,14 @@ int coroutine_fn co_trim(BlockDriverState *bs)
 {
     return bdrv_co_pdiscard(bs, 0);
 }
+
+/* A callback parameter annotated in the prototype only: the parameter
+ * takes the labels of every declaration of its function; BC008 compares
+ * functions, not their parameters. */
+int coroutine_fn co_for_each(BlockDriverState *bs,
+                             int coroutine_fn (*fn)(BlockDriverState *bs));    // expect-not: BC008
+
+int coroutine_fn co_for_each(BlockDriverState *bs, int (*fn)(BlockDriverState *bs))  // expect-not: BC008
+{
+    return fn(bs);
+}

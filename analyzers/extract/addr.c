@@ -6,7 +6,8 @@
  * A call through a vtable field reaches whatever was stored in that field,
  * so each place that stores a function into a slot is a fact: designated
  * and positional initializers of struct fields (nested structs and arrays
- * included), assignments `x->field = fn` / `var = fn`, initialized
+ * included, `[i] = fn` array designators, array fields), assignments
+ * `x->field = fn` / `var = fn`, initialized
  * function-pointer variables, and functions passed as arguments (the slot
  * is the callee's parameter when the callee is a known function).  A value
  * `c ? f : g` stores both.  Each function reference recorded here is
@@ -87,14 +88,21 @@ typedef struct InitCtx {
     const char *context_usr;
 } InitCtx;
 
-/* Store @value into @field (a function pointer, or a nested aggregate). */
+/* Store @value into @field (a function pointer, or a nested aggregate).  A
+ * function stored in a data field (`void *handler`) is stored in that slot
+ * too: no call goes through it, so the function has callers no one sees
+ * (BC010 suggests nothing for it), as for any slot without a label. */
 static void init_field(InitCtx *ic, CXCursor field, CXCursor value)
 {
     CXCursor v = bc_strip_expr(value);
 
+    if (clang_Cursor_isNull(field)) {
+        return;
+    }
     if (clang_getCursorKind(v) == CXCursor_InitListExpr) {
-        bc_addr_init_list(ic->t, v, NULL, ic->context_usr);
-    } else if (!clang_Cursor_isNull(field) && bc_type_is_fnptr(clang_getCursorType(field))) {
+        /* A nested struct, or an array field whose elements are the slot. */
+        bc_addr_init_list(ic->t, v, bc_cursor_usr(ic->t, field), ic->context_usr);
+    } else {
         bc_addr_store(ic->t, v, bc_cursor_usr(ic->t, field), BC_ADDR_INITIALIZER,
                       ic->context_usr);
     }
@@ -130,6 +138,23 @@ static bool init_designated(InitCtx *ic, CXCursor c)
     return true;
 }
 
+/* The value of array element @c: `[i] = value` (also `[i ... j]`, `[i][j]`)
+ * is an unexposed expression whose children are the indexes, then the
+ * value; an implicit conversion (the same kind) has one child. */
+static CXCursor element_value(CXCursor c)
+{
+    CXCursor ch[3] = { clang_getNullCursor(), clang_getNullCursor(), clang_getNullCursor() };
+
+    if (clang_getCursorKind(c) != CXCursor_UnexposedExpr) {
+        return c;
+    }
+    clang_visitChildren(c, collect_children, ch);
+    if (clang_Cursor_isNull(ch[1])) {
+        return c;
+    }
+    return clang_Cursor_isNull(ch[2]) ? ch[1] : ch[2];
+}
+
 static enum CXChildVisitResult init_visit(CXCursor c, CXCursor parent, CXClientData d)
 {
     InitCtx *ic = d;
@@ -139,7 +164,7 @@ static enum CXChildVisitResult init_visit(CXCursor c, CXCursor parent, CXClientD
         return CXChildVisit_Continue;
     }
     if (!ic->is_record) {
-        CXCursor v = bc_strip_expr(c);
+        CXCursor v = bc_strip_expr(element_value(c));
         if (clang_getCursorKind(v) == CXCursor_InitListExpr) {
             bc_addr_init_list(ic->t, v, ic->array_slot, ic->context_usr);
         } else if (ic->array_slot) {

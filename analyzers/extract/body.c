@@ -127,6 +127,12 @@ static void children(CXCursor c, CursorVec *out)
     clang_visitChildren(c, collect, out);
 }
 
+/* Child @i of @v, or a null cursor: an operator's operands by position. */
+static CXCursor kid(const CursorVec *v, size_t i)
+{
+    return i < v->n ? v->v[i] : clang_getNullCursor();
+}
+
 static unsigned start_offset(const BcBody *b, CXCursor c, bool *in_file)
 {
     CXFile file;
@@ -415,14 +421,16 @@ static void cond(BcBody *b, CXCursor c, uint32_t t, uint32_t f)
     char op[8];
 
     children(c, &kids);
-    if (k == CXCursor_UnaryOperator && kids.n == 1) {
-        operator_spelling(b, c, clang_getNullCursor(), kids.v[0], op, sizeof(op));
+    /* A unary operator has one operand, a binary one two (kid() is null
+     * past the end, and a null operand spells no operator). */
+    if (k == CXCursor_UnaryOperator) {
+        operator_spelling(b, c, clang_getNullCursor(), kid(&kids, 0), op, sizeof(op));
         if (strcmp(op, "!") == 0) {
             cond(b, kids.v[0], f, t);
             goto out;
         }
-    } else if (k == CXCursor_BinaryOperator && kids.n == 2) {
-        operator_spelling(b, c, kids.v[0], kids.v[1], op, sizeof(op));
+    } else if (k == CXCursor_BinaryOperator) {
+        operator_spelling(b, c, kid(&kids, 0), kid(&kids, 1), op, sizeof(op));
         if (strcmp(op, "&&") == 0 || strcmp(op, "||") == 0) {
             uint32_t mid = new_block(b);
             if (op[0] == '&') {
@@ -530,12 +538,13 @@ static void for_parts(BcBody *b, CXCursor c, CursorVec *kids, CXCursor part[3])
         part[0] = kids->v[0], part[1] = kids->v[1], part[2] = kids->v[2];
         return;
     }
-    CXSourceLocation loc = clang_getCursorLocation(c);
-    CXFile sf, ef;
-    unsigned soff, eoff;
-    clang_getSpellingLocation(loc, &sf, NULL, NULL, &soff);
-    clang_getExpansionLocation(loc, &ef, NULL, NULL, &eoff);
-    if (sf == ef && soff == eoff) {
+    /* A for that a macro spells starts where the macro is used.  (libclang
+     * 14's spelling location of a macro's token is where it is used, not
+     * where it is written: it cannot tell.) */
+    CXFile file;
+    unsigned at;
+    clang_getExpansionLocation(clang_getCursorLocation(c), &file, NULL, NULL, &at);
+    if (!bc_macros_at(b->t, file, at)) {
         /* Offsets of the two ';' of the header. */
         unsigned semi[2] = { 0, 0 }, found = 0, depth = 0;
         CXToken *toks = NULL;
@@ -568,12 +577,13 @@ static void for_parts(BcBody *b, CXCursor c, CursorVec *kids, CXCursor part[3])
             return;
         }
     }
-    /* Macro body: a declaration is the init; otherwise cond first. */
+    /* Macro body: a declaration is the init; otherwise cond first.  At most
+     * two parts are left (three returned above). */
     size_t i = 0;
     if (clang_getCursorKind(kids->v[0]) == CXCursor_DeclStmt) {
         part[0] = kids->v[i++];
     }
-    for (int p = 1; i < n && p < 3; p++) {
+    for (int p = 1; i < n; p++) {
         part[p] = kids->v[i++];
     }
 }
@@ -678,11 +688,8 @@ static void binary_operator(BcBody *b, CXCursor c, CursorVec *kids)
 {
     char op[8];
 
-    op[0] = '\0';
-    if (kids->n == 2) {
-        operator_spelling(b, c, kids->v[0], kids->v[1], op, sizeof(op));
-    }
-    if (kids->n == 2 && (!strcmp(op, "&&") || !strcmp(op, "||"))) {
+    operator_spelling(b, c, kid(kids, 0), kid(kids, 1), op, sizeof(op));
+    if (!strcmp(op, "&&") || !strcmp(op, "||")) {
         uint32_t join = new_block(b);
         cond(b, c, join, join);
         b->cur = join;
@@ -692,7 +699,7 @@ static void binary_operator(BcBody *b, CXCursor c, CursorVec *kids)
     bc_vec_foreach(kids, k) {
         node(b, *k);
     }
-    if (kids->n == 2 && !strcmp(op, "=")) {
+    if (!strcmp(op, "=")) {
         CXCursor rhs = strip_parens(kids->v[1]);
         CXCursor lhs = clang_getCursorReferenced(strip_parens(kids->v[0]));
         if (clang_getCursorKind(strip_parens(kids->v[0])) == CXCursor_DeclRefExpr) {

@@ -101,11 +101,22 @@ static CXCursor classify_callee(BcTu *t, CXCursor call, BcCall *out)
         d = clang_getCursorReferenced(e);
         dk = clang_getCursorKind(d);
     }
-    if ((k == CXCursor_MemberRefExpr && dk == CXCursor_FieldDecl) ||
-        (k == CXCursor_DeclRefExpr && (dk == CXCursor_VarDecl || dk == CXCursor_ParmDecl))) {
+    /* A field (through a member access), a variable or a parameter (named
+     * by a reference; C has no other way to name them) is the slot.  A
+     * callee of another kind (a call's result, a conditional) is unknown. */
+    if (k != CXCursor_MemberRefExpr && k != CXCursor_DeclRefExpr) {
+        return clang_getNullCursor();
+    }
+    switch (dk) {
+    case CXCursor_FieldDecl:
+    case CXCursor_VarDecl:
+    case CXCursor_ParmDecl:
         out->kind = BC_CALL_SLOT;
         out->callee_usr = bc_slot_key(t, d);
         out->callee_name = bc_symbol_of(t, d, out->callee_usr)->name;
+        break;
+    default:
+        break;
     }
     return clang_getNullCursor();
 }

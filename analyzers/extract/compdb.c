@@ -83,17 +83,17 @@ int bc_compdb_load(const char *build_dir, BcCompdb **out, char **errmsg)
                                  "-DCMAKE_EXPORT_COMPILE_COMMANDS=ON, or pass -p)", path);
         return -ENOENT;
     }
+    /* libclang returns NULL exactly when it sets an error code. */
     cdb = clang_CompilationDatabase_fromDirectory(build_dir, &err);
-    if (err != CXCompilationDatabase_NoError || !cdb) {
+    if (!cdb) {
         *errmsg = xstrdup_printf("%s: cannot be read as a compilation database", path);
         return -EINVAL;
     }
+    /* Both calls below take a NULL set (size 0; nothing to free). */
     all = clang_CompilationDatabase_getAllCompileCommands(cdb);
-    n = all ? clang_CompileCommands_getSize(all) : 0;
+    n = clang_CompileCommands_getSize(all);
     if (n == 0) {
-        if (all) {
-            clang_CompileCommands_dispose(all);
-        }
+        clang_CompileCommands_dispose(all);
         clang_CompilationDatabase_dispose(cdb);
         *errmsg = xstrdup_printf("%s: no compile commands", path);
         return -EINVAL;

@@ -202,21 +202,6 @@ CXCursor bc_expr_function(CXCursor c)
     return clang_getNullCursor();
 }
 
-bool bc_cursor_first_token_is(BcTu *t, CXCursor c, const char *s)
-{
-    CXSourceLocation start = clang_getRangeStart(clang_getCursorExtent(c));
-    CXToken *tok = clang_getToken(t->tu, start);
-    bool match = false;
-
-    if (tok) {
-        CXString sp = clang_getTokenSpelling(t->tu, *tok);
-        match = strcmp(clang_getCString(sp), s) == 0;
-        clang_disposeString(sp);
-        clang_disposeTokens(t->tu, tok, 1);
-    }
-    return match;
-}
-
 const char *bc_param_key(BcTu *t, CXCursor fn, int index)
 {
     CXString u = clang_getCursorUSR(fn);

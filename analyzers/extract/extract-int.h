@@ -87,8 +87,6 @@ CXCursor bc_first_child(CXCursor c);
 CXCursor bc_nth_child(CXCursor c, unsigned n);
 /* The function a (stripped) expression names, or a null cursor. */
 CXCursor bc_expr_function(CXCursor c);
-/* First token of @c's extent equals @s. */
-bool bc_cursor_first_token_is(BcTu *t, CXCursor c, const char *s);
 /* The slot key of parameter @index of function @fn ("USR@P@N"). */
 const char *bc_param_key(BcTu *t, CXCursor fn, int index);
 /* The slot key of a slot declaration (field, variable, parameter). */

@@ -583,9 +583,14 @@ static void init_field(PluginTu *t, const FieldDecl *field, const Expr *value,
 {
     const Expr *v = strip_expr(value);
 
+    if (!field) {
+        return;
+    }
     if (const auto *list = dyn_cast_or_null<InitListExpr>(v)) {
-        addr_init_list(t, list, nullptr, context_usr);
-    } else if (field && type_is_fnptr(field->getType())) {
+        /* A nested struct, or an array field whose elements are the slot. */
+        addr_init_list(t, list, decl_usr(t, field), context_usr);
+    } else {
+        /* A data field (`void *handler`) is a slot too (extract/addr.c). */
         addr_store(t, v, decl_usr(t, field), BC_ADDR_INITIALIZER, context_usr);
     }
 }

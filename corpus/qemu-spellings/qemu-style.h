@@ -43,3 +43,11 @@ typedef struct BlockDriver {
     int GRAPH_RDLOCK_PTR (*bdrv_probe)(BlockDriverState *bs);
     void GRAPH_WRLOCK_PTR (*bdrv_attach)(BlockDriverState *bs);
 } BlockDriver;
+
+/* Code classes: QEMU's macros are a bare assertion and an empty statement;
+ * blkcheck knows them by name (conventions: code_class_macros). */
+#include <assert.h>
+#include <stdbool.h>
+bool qemu_in_main_thread(void);
+#define GLOBAL_STATE_CODE() do { assert(qemu_in_main_thread()); } while (0)
+#define IO_CODE() do { } while (0)

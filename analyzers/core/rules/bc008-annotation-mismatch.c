@@ -200,7 +200,7 @@ static void check_store(const BcGraph *g, const BcConfig *cfg, const BcEdge *e, 
     const BcNode *slot = bc_graph_node(g, e->from), *fn = bc_graph_node(g, e->to);
     BcNodeId ctx = e->addr ? bc_graph_lookup(g, e->addr->context_usr) : BC_NO_NODE;
     bool rd = bc_node_has(fn, BC_L_GRAPH_RDLOCK), wr = bc_node_has(fn, BC_L_GRAPH_WRLOCK);
-    const char *need = NULL;
+    const char *need = NULL, *tail = "";
     char key[512];
     BcReport r = { .rule = &bc_rule_bc008, .loc = e->loc, .key = key };
 
@@ -208,6 +208,7 @@ static void check_store(const BcGraph *g, const BcConfig *cfg, const BcEdge *e, 
 
     if (bc_node_has(slot, BC_L_GRAPH_RDLOCK_PTR) && wr) {
         need = "is GRAPH_WRLOCK but GRAPH_RDLOCK_PTR pointer";
+        tail = " holds only the reader lock";
     } else if (bc_node_has(slot, BC_L_GRAPH_RDLOCK_PTR) && !rd && weaker_counts) {
         need = "is not GRAPH_RDLOCK but is stored in GRAPH_RDLOCK_PTR pointer";
     } else if (bc_node_has(slot, BC_L_GRAPH_WRLOCK_PTR) && !rd && !wr && weaker_counts) {
@@ -219,8 +220,7 @@ static void check_store(const BcGraph *g, const BcConfig *cfg, const BcEdge *e, 
     snprintf(key, sizeof(key), "slot:%s<-%s", slot->qual_name, fn->usr);
     r.function = ctx != BC_NO_NODE ? bc_graph_node(g, ctx)->name : slot->qual_name;
     r.function_usr = ctx != BC_NO_NODE ? bc_graph_node(g, ctx)->usr : slot->usr;
-    bc_report(out, cfg, &r, "'%s' %s '%s'%s", fn->name, need, slot->qual_name,
-              wr && bc_node_has(slot, BC_L_GRAPH_RDLOCK_PTR) ? " holds only the reader lock" : "");
+    bc_report(out, cfg, &r, "'%s' %s '%s'%s", fn->name, need, slot->qual_name, tail);
 }
 
 static void run(const BcGraph *g, const BcConfig *cfg, BcFindings *out)

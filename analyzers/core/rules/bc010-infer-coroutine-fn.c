@@ -79,13 +79,6 @@ static Suggest suggestion(const BcGraph *g, BcNodeId id, const uint8_t *escapes)
     return !escapes[id] && only_coroutine_callers(g, id) ? COROUTINE : NONE;
 }
 
-typedef struct DeclLoc {
-    BcNodeId node;
-    size_t seq;                      /* the order collected in */
-    BcLoc loc;
-} DeclLoc;
-
-typedef BC_VEC(DeclLoc) DeclLocs;
 typedef BC_VEC(BcFixit) Fixits;
 
 static bool loc_eq(BcLoc a, BcLoc b)
@@ -98,7 +91,7 @@ static void add_fixit(Fixits *f, BcLoc loc, const char *text)
 {
     BcFixit x = { loc, text };
 
-    if (!loc.file || !loc.line) {
+    if (!loc.file) {            /* no position (libclang gives line 0 with it) */
         return;
     }
     bc_vec_foreach(f, it) {
@@ -126,31 +119,28 @@ static void report(const BcGraph *g, const BcConfig *cfg, BcNodeId id, Suggest s
     }
 }
 
-/* By node; one node's declarations in the order collected (a stable sort). */
-static int cmp_declloc(const void *pa, const void *pb)
+static const char *mark_text(Suggest s)
 {
-    const DeclLoc *a = pa, *b = pb;
-
-    if (a->node != b->node) {
-        return a->node < b->node ? -1 : 1;
-    }
-    return a->seq < b->seq ? -1 : 1;
+    return s == MIXED ? "coroutine_mixed_fn " : "coroutine_fn ";
 }
 
-/* Declaration positions of every suggested function, grouped by node, each
- * group in TU order (the compile database's), then source order. */
-static void collect_decls(const BcGraph *g, const uint8_t *sugg, DeclLocs *v)
+/* The fix-its of every suggested function: its definition's first, then
+ * its declarations' in TU order (the compile database's), then source
+ * order; each position once. */
+static void collect_fixits(const BcGraph *g, const uint8_t *sugg, Fixits *fx)
 {
-    for (size_t t = 0; t < g->tus.n; t++) {
-        bc_vec_foreach_const(&g->tus.v[t]->decls, d) {
-            DeclLoc x = { bc_graph_lookup(g, d->usr), v->n, d->loc };
-            if (x.node != BC_NO_NODE && sugg[x.node] != NONE) {
-                bc_vec_push(v, x);
-            }
+    for (BcNodeId id = 0; id < g->nodes.n; id++) {
+        if (sugg[id] != NONE) {
+            add_fixit(&fx[id], bc_graph_node(g, id)->loc, mark_text((Suggest)sugg[id]));
         }
     }
-    if (v->n) {
-        qsort(v->v, v->n, sizeof(*v->v), cmp_declloc);
+    for (size_t t = 0; t < g->tus.n; t++) {
+        bc_vec_foreach_const(&g->tus.v[t]->decls, d) {
+            BcNodeId id = bc_graph_lookup(g, d->usr);
+            if (id != BC_NO_NODE && sugg[id] != NONE) {
+                add_fixit(&fx[id], d->loc, mark_text((Suggest)sugg[id]));
+            }
+        }
     }
 }
 
@@ -169,30 +159,20 @@ static void mark_escapes(const BcGraph *g, uint8_t *escapes)
 static void run(const BcGraph *g, const BcConfig *cfg, BcFindings *out)
 {
     uint8_t *escapes = bc_xcalloc(g->nodes.n + 1, 1), *sugg = bc_xcalloc(g->nodes.n + 1, 1);
-    DeclLocs decls = { 0 };
-    size_t k = 0;
+    Fixits *fx = bc_xcalloc(g->nodes.n + 1, sizeof(*fx));
 
     mark_escapes(g, escapes);
     for (BcNodeId id = 0; id < g->nodes.n; id++) {
         sugg[id] = (uint8_t)suggestion(g, id, escapes);
     }
-    collect_decls(g, sugg, &decls);
+    collect_fixits(g, sugg, fx);
     for (BcNodeId id = 0; id < g->nodes.n; id++) {
-        const char *text = sugg[id] == MIXED ? "coroutine_mixed_fn " : "coroutine_fn ";
-        Fixits fx = { 0 };
-        if (sugg[id] == NONE) {
-            continue;
+        if (sugg[id] != NONE) {
+            report(g, cfg, id, (Suggest)sugg[id], &fx[id], out);
         }
-        add_fixit(&fx, bc_graph_node(g, id)->loc, text);   /* the definition first */
-        for (; k < decls.n && decls.v[k].node <= id; k++) {
-            if (decls.v[k].node == id) {
-                add_fixit(&fx, decls.v[k].loc, text);
-            }
-        }
-        report(g, cfg, id, (Suggest)sugg[id], &fx, out);
-        bc_vec_free(&fx);
+        bc_vec_free(&fx[id]);
     }
-    bc_vec_free(&decls);
+    free(fx);
     free(escapes);
     free(sugg);
 }

@@ -8,14 +8,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A call the config says does not poll: a listed argument is fresh, or
- * the constant 0/false. */
+/* A direct call the config says does not poll: a listed argument is fresh,
+ * or the constant 0/false.  @e is a call or slot-call edge, so it carries
+ * its call record; a NULL config lists nothing (bc_config_no_poll_when_*). */
 static bool no_poll_call(const BcSearch *s, const BcEdge *e)
 {
     const BcCall *c = e->call;
     const char *callee;
 
-    if (!s->cfg || !c || e->kind != BC_EDGE_CALL) {
+    if (e->kind != BC_EDGE_CALL) {
         return false;
     }
     callee = bc_graph_node(s->g, e->to)->name;
@@ -31,17 +32,14 @@ static bool no_poll_call(const BcSearch *s, const BcEdge *e)
     return false;
 }
 
-static bool follows(const BcNode *from, const BcEdge *e)
-{
-    return bc_is_function(from) ? e->kind != BC_EDGE_POINTS_TO : e->kind == BC_EDGE_POINTS_TO;
-}
-
 static bool is_target(const BcSearch *s, const BcNode *n)
 {
     return bc_is_function(n) && s->is_target && s->is_target(s, n);
 }
 
-/* Mark nodes from which a target or polling point can be reached. */
+/* Mark nodes from which a target or polling point can be reached.  A path
+ * takes every edge it meets: the edges out of a function are its calls, the
+ * edges out of a slot its points_to (graph.h). */
 void bc_search_prepare(BcSearch *s)
 {
     const BcGraph *g = s->g;
@@ -64,7 +62,7 @@ void bc_search_prepare(BcSearch *s)
         for (uint32_t i = 0; i < bc_graph_node(g, y)->n_in; i++) {
             const BcEdge *e = bc_graph_in_edge(g, y, i);
             const BcNode *x = bc_graph_node(g, e->from);
-            if (!s->useful[e->from] && follows(x, e) && s->enter(s, x)) {
+            if (!s->useful[e->from] && s->enter(s, x)) {
                 s->useful[e->from] = 1;
                 s->queue[tail++] = e->from;
             }
@@ -152,7 +150,7 @@ void bc_search_from(BcSearch *s, BcNodeId start)
     s->stamp[start] = s->cur;
     for (uint32_t i = 0; i < bc_graph_node(g, start)->n_out && !search_full(s); i++) {
         const BcEdge *e = bc_graph_out_edge(g, start, i);
-        if (e->kind != BC_EDGE_POINTS_TO && s->useful[e->to] && s->stamp[e->to] != s->cur &&
+        if (s->useful[e->to] && s->stamp[e->to] != s->cur &&
             (!s->first || s->first(s, start, e)) && !no_poll_call(s, e)) {
             visit(s, start, e->to, (uint32_t)(e - g->edges.v), &tail, buf);
         }
@@ -165,7 +163,7 @@ void bc_search_from(BcSearch *s, BcNodeId start)
         }
         for (uint32_t i = 0; i < n->n_out && !search_full(s); i++) {
             const BcEdge *e = bc_graph_out_edge(g, x, i);
-            if (follows(n, e) && s->useful[e->to] && s->stamp[e->to] != s->cur &&
+            if (s->useful[e->to] && s->stamp[e->to] != s->cur &&
                 (e->kind == BC_EDGE_POINTS_TO ||
                  ((!s->follow || s->follow(s, e)) && !no_poll_call(s, e)))) {
                 visit(s, start, e->to, (uint32_t)(e - g->edges.v), &tail, buf);

@@ -51,7 +51,8 @@ struct BcSearch {
 
 /* Precompute which nodes can reach a target; call before bc_search_from. */
 void bc_search_prepare(BcSearch *s);
-/* Breadth-first from @start: one shortest path per reachable target. */
+/* Breadth-first from function @start (its edges are calls): one shortest
+ * path per reachable target. */
 void bc_search_from(BcSearch *s, BcNodeId start);
 void bc_search_free(BcSearch *s);
 

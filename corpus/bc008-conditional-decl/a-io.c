@@ -1,0 +1,6 @@
+#include "compat.h"
+
+int coroutine_fn co_refresh_all(BlockDriverState *bs)
+{
+    return bdrv_co_refresh(bs);
+}
