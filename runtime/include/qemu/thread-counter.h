@@ -66,9 +66,9 @@ static inline void thread_counter_add(ThreadCounter *c, int64_t delta)
 int64_t thread_counter_sum(ThreadCounter *c);
 
 /*
- * Return @c's index for reuse; @c reads 0 afterwards and may be used
- * again.  No thread may add to @c during or after the call (the object
- * holding it is being freed).
+ * Return @c's index for reuse (the object holding @c is going away).  No
+ * thread may add to @c during the call; afterwards @c is a zeroed counter
+ * again, which sums to 0 and takes a fresh index if it is used.
  */
 void thread_counter_destroy(ThreadCounter *c);
 
